@@ -1,0 +1,84 @@
+namespace TppGate.Core.Bindings;
+
+/// <summary>Whether a binding may be used.</summary>
+public enum BindingStatus
+{
+    /// <summary>The certificate is bound to the client.</summary>
+    Active = 0,
+
+    /// <summary>The bank revoked the binding; the certificate can never be bound again.</summary>
+    Revoked = 1,
+}
+
+/// <summary>
+/// One certificate bound to one OAuth client_id. The certificate's SHA-256 is the identity: a certificate is
+/// bound to at most one client; a client may have several certificates (rotation).
+/// </summary>
+public sealed record CertificateBinding
+{
+    /// <summary>The OAuth client_id, as registered (any characters; stores escape it).</summary>
+    public required string ClientId { get; init; }
+
+    /// <summary>SHA-256 of the DER certificate, lower-case hex: the key.</summary>
+    public required string Sha256 { get; init; }
+
+    /// <summary>RFC 8705 x5t#S256 of the certificate.</summary>
+    public required string Thumbprint { get; init; }
+
+    /// <summary>SHA-256 of the SubjectPublicKeyInfo, lower-case hex.</summary>
+    public required string SpkiSha256 { get; init; }
+
+    /// <summary>Subject distinguished name.</summary>
+    public required string Subject { get; init; }
+
+    /// <summary>Issuer distinguished name.</summary>
+    public required string Issuer { get; init; }
+
+    /// <summary>The organizationIdentifier, e.g. PSDGB-FCA-123456, when present.</summary>
+    public string? OrganizationId { get; init; }
+
+    /// <summary>Canonical PSD2 role names from the certificate (PSP_AI, ...).</summary>
+    public IReadOnlyList<string> Roles { get; init; } = [];
+
+    /// <summary>The NCA identifier from the PSD2 statement, e.g. GB-FCA.</summary>
+    public string? NcaId { get; init; }
+
+    /// <summary>The certificate's notBefore.</summary>
+    public required DateTimeOffset NotBefore { get; init; }
+
+    /// <summary>The certificate's notAfter.</summary>
+    public required DateTimeOffset NotAfter { get; init; }
+
+    /// <summary>From when the binding may be used (overlapping rotation); null means from registration.</summary>
+    public DateTimeOffset? ActiveFrom { get; init; }
+
+    /// <summary>Until when the binding may be used; null means until the certificate expires.</summary>
+    public DateTimeOffset? ActiveUntil { get; init; }
+
+    /// <summary>Active or revoked.</summary>
+    public BindingStatus Status { get; init; }
+
+    /// <summary>Who registered it.</summary>
+    public required string CreatedBy { get; init; }
+
+    /// <summary>When it was registered.</summary>
+    public required DateTimeOffset CreatedAt { get; init; }
+
+    /// <summary>A free-text note from the registration.</summary>
+    public string? Note { get; init; }
+
+    /// <summary>Who revoked it.</summary>
+    public string? RevokedBy { get; init; }
+
+    /// <summary>When it was revoked.</summary>
+    public DateTimeOffset? RevokedAt { get; init; }
+
+    /// <summary>Why it was revoked.</summary>
+    public string? RevocationReason { get; init; }
+
+    /// <summary>True when <paramref name="at"/> lies inside the activation window and the status is active.</summary>
+    public bool IsUsableAt(DateTimeOffset at)
+        => Status == BindingStatus.Active
+           && (ActiveFrom is null || at >= ActiveFrom)
+           && (ActiveUntil is null || at < ActiveUntil);
+}

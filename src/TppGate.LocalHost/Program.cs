@@ -1,0 +1,1 @@
+Console.WriteLine("TppGate local host: arrives with the authorizer.");

@@ -1,0 +1,1 @@
+Console.WriteLine("Load run: arrives with the authorizer.");

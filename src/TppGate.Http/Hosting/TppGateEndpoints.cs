@@ -26,7 +26,6 @@ public static class TppGateEndpoints
         app.MapGet("/api/bindings/{clientId}/audit", (HttpContext c, string clientId, AdminHandlers h) => h.AuditAsync(c, clientId));
         app.MapPost("/api/bindings/{clientId}/{thumbprint}/revoke", (HttpContext c, string clientId, string thumbprint, AdminHandlers h) => h.RevokeAsync(c, clientId, thumbprint));
         app.MapGet("/api/certificates/{thumbprint}", (HttpContext c, string thumbprint, AdminHandlers h) => h.GetByCertificateAsync(c, thumbprint));
-        app.MapGet("/api/health", (Hosting.HealthHandler handler) => handler.Handle());
         return app;
     }
 }

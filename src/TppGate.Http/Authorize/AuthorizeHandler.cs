@@ -53,7 +53,17 @@ public sealed partial class AuthorizeHandler
     public async Task<TppGateResult> HandleAsync(HttpContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var decision = await DecideAsync(context.Request, context.RequestAborted);
+        AuthorizationDecision decision;
+        try
+        {
+            decision = await DecideAsync(context.Request, context.RequestAborted);
+        }
+        catch (Exception ex) when (!context.RequestAborted.IsCancellationRequested)
+        {
+            // A defect must never become an allow or a stack trace: fail closed, keep the detail in the log.
+            LogFailed(_logger, ex, context.TraceIdentifier);
+            decision = AuthorizationDecision.Deny(DenyCode.ServiceUnavailable, "unexpected " + ex.GetType().Name);
+        }
         if (decision.IsAllowed)
         {
             LogAllowed(_logger, decision.ClientId!, decision.Thumbprint, context.TraceIdentifier);
@@ -203,6 +213,9 @@ public sealed partial class AuthorizeHandler
 
         return value;
     }
+
+    [LoggerMessage(EventId = 1002, EventName = "AuthorizeFailed", Level = LogLevel.Error, Message = "Authorization failed unexpectedly; denied (request {RequestId})")]
+    private static partial void LogFailed(ILogger logger, Exception exception, string requestId);
 
     [LoggerMessage(EventId = 1000, EventName = "AuthorizeAllowed", Level = LogLevel.Information, Message = "Allowed client {ClientId} with certificate {Thumbprint} (request {RequestId})")]
     private static partial void LogAllowed(ILogger logger, string clientId, string? thumbprint, string requestId);

@@ -9,6 +9,15 @@ public static class EidasReader
 {
     private const int MaxNameLength = 256;
 
+    // Statement and attribute OIDs compared as encoded bytes: decoding each OID to a string costs more than the rest of the parse.
+    private static readonly byte[] QcComplianceOid = ContentOf(Oids.QcCompliance);
+    private static readonly byte[] QcSscdOid = ContentOf(Oids.QcSscd);
+    private static readonly byte[] QcRetentionPeriodOid = ContentOf(Oids.QcRetentionPeriod);
+    private static readonly byte[] QcPdsOid = ContentOf(Oids.QcPds);
+    private static readonly byte[] QcTypeOid = ContentOf(Oids.QcType);
+    private static readonly byte[] Psd2StatementOid = ContentOf(Oids.Psd2Statement);
+    private static readonly byte[] OrganizationIdentifierOid = ContentOf(Oids.OrganizationIdentifier);
+
     /// <summary>Reads the eIDAS/PSD2 content of <paramref name="certificate"/>.</summary>
     /// <exception cref="ArgumentNullException"><paramref name="certificate"/> is null.</exception>
     public static EidasProfile Read(X509Certificate2 certificate)
@@ -89,20 +98,17 @@ public static class EidasReader
 
     private static void ReadStatement(AsnReader statement, ref QcState state, List<Finding> findings)
     {
-        var oid = statement.ReadObjectIdentifier();
+        var oid = ReadOidContent(statement);
         ReadOnlyMemory<byte>? info = statement.HasData ? statement.ReadEncodedValue() : null;
         statement.ThrowIfNotEmpty();
 
-        var bit = oid switch
-        {
-            Oids.QcCompliance => 1,
-            Oids.QcSscd => 2,
-            Oids.QcRetentionPeriod => 4,
-            Oids.QcPds => 8,
-            Oids.QcType => 16,
-            Oids.Psd2Statement => 32,
-            _ => 0,
-        };
+        var bit = oid.SequenceEqual(QcComplianceOid) ? 1
+            : oid.SequenceEqual(QcSscdOid) ? 2
+            : oid.SequenceEqual(QcRetentionPeriodOid) ? 4
+            : oid.SequenceEqual(QcPdsOid) ? 8
+            : oid.SequenceEqual(QcTypeOid) ? 16
+            : oid.SequenceEqual(Psd2StatementOid) ? 32
+            : 0;
         if (bit == 0)
         {
             // Statements this reader does not use (pkixQCSyntax-v2, QcLimitValue, national ones) are legal.
@@ -111,7 +117,7 @@ public static class EidasReader
 
         if ((state.Seen & bit) != 0)
         {
-            findings.Add(new(FindingCodes.QcStatementDuplicate, $"Statement {oid} appears more than once (ETSI EN 319 412-5 clause 4); the first is used."));
+            findings.Add(new(FindingCodes.QcStatementDuplicate, $"Statement {NameOf(bit)} appears more than once (ETSI EN 319 412-5 clause 4); the first is used."));
             return;
         }
 
@@ -145,9 +151,40 @@ public static class EidasReader
         }
         catch (AsnContentException)
         {
-            findings.Add(new(FindingCodes.QcStatementsMalformed, $"Statement {oid} has statementInfo that does not follow ETSI EN 319 412-5 clause 4; it is ignored."));
+            findings.Add(new(FindingCodes.QcStatementsMalformed, $"Statement {NameOf(bit)} has statementInfo that does not follow ETSI EN 319 412-5 clause 4; it is ignored."));
         }
     }
+
+    /// <summary>Reads an OID and returns its content octets without decoding them.</summary>
+    private static ReadOnlySpan<byte> ReadOidContent(AsnReader reader)
+    {
+        if (!reader.PeekTag().HasSameClassAndValue(Asn1Tag.ObjectIdentifier))
+        {
+            throw new AsnContentException("Expected an OBJECT IDENTIFIER.");
+        }
+
+        var encoded = reader.ReadEncodedValue().Span;
+        AsnDecoder.ReadEncodedValue(encoded, AsnEncodingRules.DER, out var offset, out var length, out _);
+        return encoded.Slice(offset, length);
+    }
+
+    private static byte[] ContentOf(string oid)
+    {
+        var writer = new AsnWriter(AsnEncodingRules.DER);
+        writer.WriteObjectIdentifier(oid);
+        var encoded = writer.Encode();
+        return encoded[2..];
+    }
+
+    private static string NameOf(int bit) => bit switch
+    {
+        1 => Oids.QcCompliance,
+        2 => Oids.QcSscd,
+        4 => Oids.QcRetentionPeriod,
+        8 => Oids.QcPds,
+        16 => Oids.QcType,
+        _ => Oids.Psd2Statement,
+    };
 
     private static ReadOnlyMemory<byte> Required(ReadOnlyMemory<byte>? info)
         => info ?? throw new AsnContentException("statementInfo is required.");
@@ -339,7 +376,7 @@ public static class EidasReader
                 while (set.HasData)
                 {
                     var attribute = set.ReadSequence();
-                    if (attribute.ReadObjectIdentifier() != Oids.OrganizationIdentifier)
+                    if (!ReadOidContent(attribute).SequenceEqual(OrganizationIdentifierOid))
                     {
                         continue;
                     }

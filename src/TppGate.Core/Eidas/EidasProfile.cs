@@ -14,7 +14,7 @@ public sealed record Finding(string Code, string Message);
 public sealed record OrganizationIdentifier(string Value, string? Scheme, string? Country, string? Authority, string? AuthorizationNumber);
 
 /// <summary>The PSD2 QCStatement (ETSI TS 119 495 clause 5.1, OID 0.4.0.19495.2).</summary>
-/// <param name="Roles">Roles whose OID is one of the four standard roles, in certificate order, without duplicates.</param>
+/// <param name="Roles">Roles whose OID is one of the four standard roles, in certificate order, without duplicates; a role whose name is the standard name of a different role (GEN-5.2.2-5) is left out.</param>
 /// <param name="NcaName">NCAName.</param>
 /// <param name="NcaId">NCAId, e.g. GB-FCA.</param>
 public sealed record Psd2Statement(IReadOnlyList<Psd2Role> Roles, string? NcaName, string? NcaId);

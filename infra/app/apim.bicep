@@ -68,7 +68,7 @@ resource psd2Policy 'Microsoft.ApiManagement/service/apis/policies@2024-05-01' =
   parent: psd2Api
   name: 'policy'
   properties: {
-    format: 'rawxml'
+    format: 'xml'
     value: loadTextContent('../apim/authorize-policy.xml')
   }
   dependsOn: [

@@ -1,1 +1,4 @@
-return 0;
+using TppGate.Cli;
+
+using var stdin = Console.OpenStandardInput();
+return CliApp.Run(args, stdin, Console.Out, Console.Error, TimeProvider.System);

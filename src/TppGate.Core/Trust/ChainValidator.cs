@@ -1,4 +1,6 @@
+using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using System.Text;
 
 namespace TppGate.Core.Trust;
 
@@ -6,9 +8,289 @@ namespace TppGate.Core.Trust;
 /// Validates a client certificate against configured trust anchors only (never the machine store), at the
 /// time given by a <see cref="TimeProvider"/>. Never throws for a bad certificate: failures are results.
 /// </summary>
+/// <param name="anchors">Where the current trust anchors come from.</param>
+/// <param name="options">The chain policy.</param>
+/// <param name="timeProvider">The clock that sets the verification time.</param>
 public sealed class ChainValidator(ITrustAnchorProvider anchors, ChainValidationOptions options, TimeProvider timeProvider)
 {
+    private const string ClientAuthenticationOid = "1.3.6.1.5.5.7.3.2";
+
+    // Signature algorithms whose hash is broken for certificates: MD2, MD5 and SHA-1 with RSA, DSA and ECDSA.
+    private static readonly HashSet<string> WeakSignatureOids =
+    [
+        "1.2.840.113549.1.1.2",
+        "1.2.840.113549.1.1.4",
+        "1.2.840.113549.1.1.5",
+        "1.3.14.3.2.29",
+        "1.2.840.10040.4.3",
+        "1.2.840.10045.4.1",
+    ];
+
+    private const X509ChainStatusFlags RevocationUnknownFlags =
+        X509ChainStatusFlags.RevocationStatusUnknown | X509ChainStatusFlags.OfflineRevocation;
+
     /// <summary>Validates <paramref name="leaf"/>, using <paramref name="extraIntermediates"/> only as path-building hints.</summary>
+    /// <param name="leaf">The client certificate.</param>
+    /// <param name="extraIntermediates">Certificates the caller forwarded beside the leaf; never trusted by themselves.</param>
+    /// <returns>A trusted result, or every failure found with a detail text for the log.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="leaf"/> is null.</exception>
     public ChainValidationResult Validate(X509Certificate2 leaf, IReadOnlyList<X509Certificate2>? extraIntermediates = null)
-        => throw new NotImplementedException($"filled in by the trust work ({anchors}, {options}, {timeProvider})");
+    {
+        ArgumentNullException.ThrowIfNull(leaf);
+        var set = anchors.Current;
+        if (set is null || set.Anchors.Count == 0)
+        {
+            return new ChainValidationResult(false, [ChainFailure.NoTrustAnchors], "no trust anchors are loaded");
+        }
+
+        var now = timeProvider.GetUtcNow();
+        using var chain = new X509Chain();
+        ConfigurePolicy(chain.ChainPolicy, set, extraIntermediates, now);
+        try
+        {
+            // Build's return value is folded into the status flags read below.
+            chain.Build(leaf);
+            return Evaluate(chain, leaf, set, now);
+        }
+        catch (CryptographicException ex)
+        {
+            // Certificates that OpenSSL cannot even load into a chain context are bad input, not a programmer error.
+            return new ChainValidationResult(false, [ChainFailure.Untrusted], $"chain build failed: {ex.Message}; leaf {leaf.Subject}");
+        }
+        finally
+        {
+            // Disposing the chain does not dispose the certificates it created for its elements.
+            foreach (var element in chain.ChainElements)
+            {
+                if (!ReferenceEquals(element.Certificate, leaf))
+                {
+                    element.Certificate.Dispose();
+                }
+            }
+
+            chain.Reset();
+        }
+    }
+
+    private void ConfigurePolicy(X509ChainPolicy policy, TrustAnchorSet set, IReadOnlyList<X509Certificate2>? extraIntermediates, DateTimeOffset now)
+    {
+        policy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+        policy.CustomTrustStore.AddRange(set.Anchors);
+        policy.ExtraStore.AddRange(set.Intermediates);
+        if (extraIntermediates is not null)
+        {
+            foreach (var c in extraIntermediates)
+            {
+                policy.ExtraStore.Add(c);
+            }
+        }
+
+        if (options.RequireClientAuthentication)
+        {
+            policy.ApplicationPolicy.Add(new Oid(ClientAuthenticationOid));
+        }
+
+        policy.VerificationTime = now.UtcDateTime;
+        policy.VerificationTimeIgnored = false;
+        policy.DisableCertificateDownloads = true;
+        policy.RevocationMode = options.Revocation switch
+        {
+            RevocationCheck.Online => X509RevocationMode.Online,
+            RevocationCheck.Offline => X509RevocationMode.Offline,
+            _ => X509RevocationMode.NoCheck,
+        };
+
+        // A root vouches for itself; nobody publishes a CRL that could revoke it.
+        policy.RevocationFlag = X509RevocationFlag.ExcludeRoot;
+        policy.UrlRetrievalTimeout = options.RevocationTimeout;
+        policy.VerificationFlags = X509VerificationFlags.NoFlag;
+    }
+
+    private ChainValidationResult Evaluate(X509Chain chain, X509Certificate2 leaf, TrustAnchorSet set, DateTimeOffset now)
+    {
+        var failures = new List<ChainFailure>();
+        var flags = X509ChainStatusFlags.NoError;
+        foreach (var status in chain.ChainStatus)
+        {
+            flags |= status.Status;
+        }
+
+        foreach (var element in chain.ChainElements)
+        {
+            foreach (var status in element.ChainElementStatus)
+            {
+                flags |= status.Status;
+            }
+        }
+
+        MapFlags(flags, failures);
+
+        if ((flags & X509ChainStatusFlags.NotTimeValid) != 0 || chain.ChainElements.Count == 0)
+        {
+            AddTimeFailures(chain, leaf, now, failures);
+        }
+
+        if (!EndsInConfiguredAnchor(chain, set))
+        {
+            Add(failures, ChainFailure.Untrusted);
+        }
+
+        if (options.RejectWeakAlgorithms && HasWeakAlgorithm(chain, leaf))
+        {
+            Add(failures, ChainFailure.WeakAlgorithm);
+        }
+
+        return failures.Count == 0
+            ? ChainValidationResult.Success
+            : new ChainValidationResult(false, failures, Describe(chain, leaf, flags));
+    }
+
+    private void MapFlags(X509ChainStatusFlags flags, List<ChainFailure> failures)
+    {
+        if (!options.AllowUnknownRevocation && (flags & RevocationUnknownFlags) != 0)
+        {
+            Add(failures, ChainFailure.RevocationUnknown);
+        }
+
+        // Time is judged against the periods with the allowed skew (AddTimeFailures); revocation-unknown above.
+        var rest = flags & ~(X509ChainStatusFlags.NotTimeValid | X509ChainStatusFlags.NotTimeNested | RevocationUnknownFlags);
+        foreach (var flag in Enum.GetValues<X509ChainStatusFlags>())
+        {
+            if (flag == X509ChainStatusFlags.NoError || (rest & flag) == 0)
+            {
+                continue;
+            }
+
+            var failure = flag switch
+            {
+                X509ChainStatusFlags.Revoked => ChainFailure.Revoked,
+                X509ChainStatusFlags.NotValidForUsage => ChainFailure.WrongUsage,
+                X509ChainStatusFlags.InvalidBasicConstraints => ChainFailure.InvalidBasicConstraints,
+                X509ChainStatusFlags.HasNotSupportedCriticalExtension => ChainFailure.UnknownCriticalExtension,
+                X509ChainStatusFlags.HasWeakSignature => options.RejectWeakAlgorithms ? ChainFailure.WeakAlgorithm : (ChainFailure?)null,
+                _ => ChainFailure.Untrusted,
+            };
+
+            if (failure is { } f)
+            {
+                Add(failures, f);
+            }
+        }
+    }
+
+    private void AddTimeFailures(X509Chain chain, X509Certificate2 leaf, DateTimeOffset now, List<ChainFailure> failures)
+    {
+        IEnumerable<X509Certificate2> certificates = chain.ChainElements.Count == 0
+            ? [leaf]
+            : chain.ChainElements.Select(e => e.Certificate);
+        var skew = options.ClockSkew;
+        foreach (var c in certificates)
+        {
+            var notBefore = new DateTimeOffset(c.NotBefore.ToUniversalTime());
+            var notAfter = new DateTimeOffset(c.NotAfter.ToUniversalTime());
+            if (now < notBefore - skew)
+            {
+                Add(failures, ChainFailure.NotYetValid);
+            }
+
+            if (now > notAfter + skew)
+            {
+                Add(failures, ChainFailure.Expired);
+            }
+        }
+    }
+
+    private static bool EndsInConfiguredAnchor(X509Chain chain, TrustAnchorSet set)
+    {
+        if (chain.ChainElements.Count == 0)
+        {
+            return false;
+        }
+
+        var root = chain.ChainElements[^1].Certificate.RawDataMemory.Span;
+        foreach (var anchor in set.Anchors)
+        {
+            if (anchor.RawDataMemory.Span.SequenceEqual(root))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool HasWeakAlgorithm(X509Chain chain, X509Certificate2 leaf)
+    {
+        var count = chain.ChainElements.Count;
+        if (count == 0)
+        {
+            return IsWeakSignature(leaf) || IsWeakKey(leaf);
+        }
+
+        for (var i = 0; i < count; i++)
+        {
+            var c = chain.ChainElements[i].Certificate;
+            var isSelfSignedRoot = i == count - 1 && c.SubjectName.RawData.AsSpan().SequenceEqual(c.IssuerName.RawData);
+
+            // A root's own signature is never checked by anyone, so its hash does not matter; its key does.
+            if ((!isSelfSignedRoot && IsWeakSignature(c)) || IsWeakKey(c))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool IsWeakSignature(X509Certificate2 certificate)
+        => certificate.SignatureAlgorithm.Value is { } oid && WeakSignatureOids.Contains(oid);
+
+    private static bool IsWeakKey(X509Certificate2 certificate)
+    {
+        try
+        {
+            using var rsa = certificate.GetRSAPublicKey();
+            if (rsa is not null)
+            {
+                return rsa.KeySize < 2048;
+            }
+
+            using var ec = certificate.GetECDsaPublicKey();
+            if (ec is not null)
+            {
+                return ec.KeySize < 256;
+            }
+
+            // DSA and unknown key types are outside the policy: treat them as weak rather than guess.
+            return certificate.PublicKey.Oid.Value is not ("1.3.101.112" or "1.3.101.113");
+        }
+        catch (CryptographicException)
+        {
+            return true;
+        }
+    }
+
+    private static void Add(List<ChainFailure> failures, ChainFailure failure)
+    {
+        if (!failures.Contains(failure))
+        {
+            failures.Add(failure);
+        }
+    }
+
+    private static string Describe(X509Chain chain, X509Certificate2 leaf, X509ChainStatusFlags flags)
+    {
+        var sb = new StringBuilder();
+        sb.Append("flags: ").Append(flags).Append("; leaf: ").Append(leaf.Subject);
+        foreach (var element in chain.ChainElements)
+        {
+            sb.Append("; [").Append(element.Certificate.Subject).Append(']');
+            foreach (var status in element.ChainElementStatus)
+            {
+                sb.Append(' ').Append(status.Status);
+            }
+        }
+
+        return sb.ToString();
+    }
 }

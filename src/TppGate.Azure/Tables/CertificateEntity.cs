@@ -1,0 +1,125 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Azure;
+using Azure.Data.Tables;
+using TppGate.Core.Bindings;
+
+namespace TppGate.Azure.Tables;
+
+/// <summary>
+/// The stored binding of one certificate: the source of truth the authorizer reads. Partition "cert_{sha256}",
+/// row "binding". Kept apart from <see cref="CertificateBinding"/> so the storage shape can evolve on its own.
+/// </summary>
+internal sealed class CertificateEntity : ITableEntity
+{
+    internal const string Row = "binding";
+    internal const string StatusActive = "active";
+    internal const string StatusRevoked = "revoked";
+
+    [JsonIgnore]
+    public string PartitionKey { get; set; } = "";
+
+    [JsonIgnore]
+    public string RowKey { get; set; } = Row;
+
+    [JsonIgnore]
+    public DateTimeOffset? Timestamp { get; set; }
+
+    [JsonIgnore]
+    public ETag ETag { get; set; }
+
+    public int SchemaVersion { get; set; } = 1;
+
+    public string ClientId { get; set; } = "";
+
+    public string Sha256 { get; set; } = "";
+
+    public string Thumbprint { get; set; } = "";
+
+    public string SpkiSha256 { get; set; } = "";
+
+    public string Subject { get; set; } = "";
+
+    public string Issuer { get; set; } = "";
+
+    public string? OrganizationId { get; set; }
+
+    /// <summary>The roles as a JSON array of strings.</summary>
+    public string Roles { get; set; } = "[]";
+
+    public string? NcaId { get; set; }
+
+    public DateTimeOffset NotBefore { get; set; }
+
+    public DateTimeOffset NotAfter { get; set; }
+
+    public DateTimeOffset? ActiveFrom { get; set; }
+
+    public DateTimeOffset? ActiveUntil { get; set; }
+
+    public string Status { get; set; } = StatusActive;
+
+    public string CreatedBy { get; set; } = "";
+
+    public DateTimeOffset CreatedAt { get; set; }
+
+    public string? Note { get; set; }
+
+    public string? RevokedBy { get; set; }
+
+    public DateTimeOffset? RevokedAt { get; set; }
+
+    public string? RevocationReason { get; set; }
+
+    internal static string PartitionFor(string sha256) => "cert_" + sha256;
+
+    internal static CertificateEntity FromBinding(CertificateBinding binding) => new()
+    {
+        PartitionKey = PartitionFor(binding.Sha256),
+        ClientId = binding.ClientId,
+        Sha256 = binding.Sha256,
+        Thumbprint = binding.Thumbprint,
+        SpkiSha256 = binding.SpkiSha256,
+        Subject = binding.Subject,
+        Issuer = binding.Issuer,
+        OrganizationId = binding.OrganizationId,
+        Roles = JsonSerializer.Serialize(binding.Roles, EntityJson.Default.IReadOnlyListString),
+        NcaId = binding.NcaId,
+        NotBefore = binding.NotBefore,
+        NotAfter = binding.NotAfter,
+        ActiveFrom = binding.ActiveFrom,
+        ActiveUntil = binding.ActiveUntil,
+        Status = binding.Status == BindingStatus.Revoked ? StatusRevoked : StatusActive,
+        CreatedBy = binding.CreatedBy,
+        CreatedAt = binding.CreatedAt,
+        Note = binding.Note,
+        RevokedBy = binding.RevokedBy,
+        RevokedAt = binding.RevokedAt,
+        RevocationReason = binding.RevocationReason,
+    };
+
+    /// <summary>The domain record; an unknown status reads as revoked so that corrupt data fails closed.</summary>
+    internal CertificateBinding ToBinding() => new()
+    {
+        ClientId = ClientId,
+        Sha256 = Sha256,
+        Thumbprint = Thumbprint,
+        SpkiSha256 = SpkiSha256,
+        Subject = Subject,
+        Issuer = Issuer,
+        OrganizationId = OrganizationId,
+        Roles = JsonSerializer.Deserialize(Roles, EntityJson.Default.IReadOnlyListString) ?? [],
+        NcaId = NcaId,
+        NotBefore = NotBefore,
+        NotAfter = NotAfter,
+        ActiveFrom = ActiveFrom,
+        ActiveUntil = ActiveUntil,
+        Status = Status == StatusActive ? BindingStatus.Active : BindingStatus.Revoked,
+        CreatedBy = CreatedBy,
+        CreatedAt = CreatedAt,
+        Note = Note,
+        RevokedBy = RevokedBy,
+        RevokedAt = RevokedAt,
+        RevocationReason = RevocationReason,
+    };
+}

@@ -1,0 +1,617 @@
+using System.Globalization;
+using System.Net.Http;
+using System.Net.Sockets;
+using System.Text.Json;
+using Azure;
+using Azure.Core;
+using Azure.Data.Tables;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using TppGate.Core.Bindings;
+using TppGate.Core.Certificates;
+
+namespace TppGate.Azure.Tables;
+
+/// <summary>
+/// <see cref="IBindingStore"/> on Azure Table Storage. The certificate entity (partition "cert_{sha256}") is
+/// the source of truth and is only ever inserted with AddEntity or replaced with its ETag, never upserted:
+/// insert-if-absent makes "one certificate, one client" atomic across instances, and since no write turns a
+/// revoked entity back to active, revocation is final. The client index, audit trail and change log live in
+/// other partitions of the same table; see docs/decisions/0002-binding-storage-layout.md for the order of
+/// writes and what a crash between them leaves.
+/// </summary>
+/// <remarks>
+/// Look-ups by certificate go through the hot-path client (tight timeouts); everything else through the admin
+/// client. Every storage failure other than the expected 404/409/412 becomes
+/// <see cref="BindingStoreUnavailableException"/>; an exception from a write means its outcome is unknown, and
+/// repeating the same call is safe.
+/// </remarks>
+public sealed partial class TableBindingStore : IBindingStore
+{
+    private const string ActionRegister = "register";
+    private const string ActionRevoke = "revoke";
+    private const int MaxRevokeAttempts = 4;
+
+    private readonly TableClient _hotPath;
+    private readonly TableClient _admin;
+    private readonly TableBindingStoreOptions _options;
+    private readonly ILogger<TableBindingStore> _logger;
+    private readonly TimeProvider _time;
+    private readonly Lock _initializeLock = new();
+    private Task? _initialized;
+
+    /// <summary>Creates the store over two clients of the same table.</summary>
+    /// <param name="hotPathClient">Used for look-ups by certificate; give it <see cref="CreateHotPathClientOptions"/>.</param>
+    /// <param name="adminClient">Used for everything else; give it <see cref="CreateAdminClientOptions"/>.</param>
+    /// <param name="options">The store options.</param>
+    /// <param name="logger">The logger.</param>
+    /// <param name="timeProvider">The clock for audit and change rows; the system clock when null.</param>
+    /// <exception cref="ArgumentNullException">A required argument is null.</exception>
+    public TableBindingStore(
+        TableClient hotPathClient,
+        TableClient adminClient,
+        IOptions<TableBindingStoreOptions> options,
+        ILogger<TableBindingStore> logger,
+        TimeProvider? timeProvider = null)
+    {
+        ArgumentNullException.ThrowIfNull(hotPathClient);
+        ArgumentNullException.ThrowIfNull(adminClient);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(logger);
+        _hotPath = hotPathClient;
+        _admin = adminClient;
+        _options = options.Value;
+        _logger = logger;
+        _time = timeProvider ?? TimeProvider.System;
+    }
+
+    /// <summary>Client options for the hot path: few tries, a short per-try network timeout, a short delay.</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="options"/> is null.</exception>
+    public static TableClientOptions CreateHotPathClientOptions(TableBindingStoreOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return CreateClientOptions(options.HotPathMaxRetries, options.HotPathNetworkTimeout, options.HotPathRetryDelay, RetryMode.Fixed);
+    }
+
+    /// <summary>Client options for writes, listings, audit and the change feed.</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="options"/> is null.</exception>
+    public static TableClientOptions CreateAdminClientOptions(TableBindingStoreOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return CreateClientOptions(options.AdminMaxRetries, options.AdminNetworkTimeout, options.AdminRetryDelay, RetryMode.Exponential);
+    }
+
+    /// <summary>Creates the table when <see cref="TableBindingStoreOptions.CreateTableIfNotExists"/> is set.</summary>
+    /// <exception cref="BindingStoreUnavailableException">Storage failed or timed out.</exception>
+    public async Task InitializeAsync(CancellationToken cancellationToken = default)
+    {
+        if (!_options.CreateTableIfNotExists)
+        {
+            return;
+        }
+
+        try
+        {
+            await _admin.CreateIfNotExistsAsync(cancellationToken);
+        }
+        catch (Exception ex) when (IsDependencyFailure(ex, cancellationToken))
+        {
+            throw Unavailable("create table", ex);
+        }
+    }
+
+    /// <inheritdoc />
+    /// <exception cref="ArgumentException">The binding's client_id or SHA-256 is not valid.</exception>
+    public async Task<RegisterResult> RegisterAsync(CertificateBinding binding, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(binding);
+        if (!BindingKeys.IsValidClientId(binding.ClientId))
+        {
+            throw new ArgumentException("The client_id is not valid; check it with BindingKeys.IsValidClientId.", nameof(binding));
+        }
+
+        if (!Thumbprint.TryParseSha256(binding.Sha256, out var sha256))
+        {
+            throw new ArgumentException("The SHA-256 is not 32 bytes of hex.", nameof(binding));
+        }
+
+        // A registration always creates an active binding; revocation fields come only from RevokeAsync.
+        var requested = binding with
+        {
+            Sha256 = sha256,
+            Status = BindingStatus.Active,
+            RevokedAt = null,
+            RevokedBy = null,
+            RevocationReason = null,
+        };
+
+        await EnsureInitializedAsync(cancellationToken);
+        var existing = await ReadCertificateAsync(_admin, sha256, cancellationToken);
+        if (existing is not null)
+        {
+            return await ExistingOutcomeAsync(existing, requested, cancellationToken);
+        }
+
+        // The intent row goes first: if this instance dies after the certificate write, the change is still in
+        // the log. A row whose write then loses the race is harmless: readers re-read the certificate.
+        await WriteChangeAsync(sha256, requested.ClientId, ActionRegister, ChangeEntity.PhaseIntent, cancellationToken);
+        var entity = CertificateEntity.FromBinding(requested);
+        if (!await TryAddAsync(entity, cancellationToken))
+        {
+            var winner = await ReadCertificateAsync(_admin, sha256, cancellationToken)
+                         ?? throw new BindingStoreUnavailableException("A certificate entity reported as existing could not be read.");
+            return await ExistingOutcomeAsync(winner, requested, cancellationToken);
+        }
+
+        var stored = entity.ToBinding();
+        await IndexAndAuditAsync(stored, late: false, cancellationToken);
+        await WriteChangeAsync(sha256, stored.ClientId, ActionRegister, ChangeEntity.PhaseCommit, cancellationToken);
+        LogRegistered(_logger, sha256, stored.CreatedBy);
+        return new RegisterResult(RegisterOutcome.Created, stored);
+    }
+
+    /// <inheritdoc />
+    public async Task<RevokeResult> RevokeAsync(string clientId, string sha256, string actor, string reason, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        ArgumentNullException.ThrowIfNull(reason);
+        if (!BindingKeys.IsValidClientId(clientId) || !Thumbprint.TryParseSha256(sha256, out var key))
+        {
+            return new RevokeResult(RevokeOutcome.NotFound, null);
+        }
+
+        await EnsureInitializedAsync(cancellationToken);
+        var intentWritten = false;
+        for (var attempt = 0; attempt < MaxRevokeAttempts; attempt++)
+        {
+            var current = await ReadCertificateEntityAsync(_admin, key, cancellationToken);
+            if (current is null || !string.Equals(current.ClientId, clientId, StringComparison.Ordinal))
+            {
+                return new RevokeResult(RevokeOutcome.NotFound, null);
+            }
+
+            var before = current.ToBinding();
+            if (before.Status == BindingStatus.Revoked)
+            {
+                return new RevokeResult(RevokeOutcome.AlreadyRevoked, before);
+            }
+
+            // Before the certificate write, so that no revocation can be committed without a change row.
+            if (!intentWritten)
+            {
+                await WriteChangeAsync(key, clientId, ActionRevoke, ChangeEntity.PhaseIntent, cancellationToken);
+                intentWritten = true;
+            }
+
+            var now = _time.GetUtcNow();
+            var revoked = CertificateEntity.FromBinding(before with
+            {
+                Status = BindingStatus.Revoked,
+                RevokedBy = actor,
+                RevokedAt = now,
+                RevocationReason = reason,
+            });
+            if (!await TryReplaceAsync(revoked, current.ETag, cancellationToken))
+            {
+                // Someone changed the entity since the read (only a concurrent revocation can): read again.
+                continue;
+            }
+
+            var after = revoked.ToBinding();
+            await EnsureIndexedAsync(before, cancellationToken);
+            await AddAuditAsync(AuditAction.Revoked, clientId, key, actor, now, reason, before, after, cancellationToken);
+            await WriteChangeAsync(key, clientId, ActionRevoke, ChangeEntity.PhaseCommit, cancellationToken);
+            LogRevoked(_logger, key, actor);
+            return new RevokeResult(RevokeOutcome.Revoked, after);
+        }
+
+        throw new BindingStoreUnavailableException("The certificate entity kept changing during revocation.");
+    }
+
+    /// <inheritdoc />
+    public async Task<CertificateBinding?> GetByCertificateAsync(string sha256, CancellationToken cancellationToken = default)
+    {
+        if (!Thumbprint.TryParseSha256(sha256, out var key))
+        {
+            return null;
+        }
+
+        await EnsureInitializedAsync(cancellationToken);
+        return await ReadCertificateAsync(_hotPath, key, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<CertificateBinding>> GetByClientAsync(string clientId, CancellationToken cancellationToken = default)
+    {
+        if (!BindingKeys.IsValidClientId(clientId))
+        {
+            return [];
+        }
+
+        await EnsureInitializedAsync(cancellationToken);
+        var partition = ClientIndexEntity.PartitionFor(clientId);
+        var filter = TableClient.CreateQueryFilter(
+            $"PartitionKey eq {partition} and RowKey ge {ClientIndexEntity.RowPrefix} and RowKey lt {ClientIndexEntity.RowPrefixEnd}");
+        var index = await QueryAsync<ClientIndexEntity>(filter, int.MaxValue, cancellationToken);
+
+        var reads = index.Select(row => ReadCertificateAsync(_admin, row.Sha256, cancellationToken));
+        var bindings = await Task.WhenAll(reads);
+
+        // The index only names certificates; the certificate entity decides (a hashed key cannot collide in
+        // practice, but a listing must never show another client's binding even then).
+        return [.. bindings
+            .OfType<CertificateBinding>()
+            .Where(b => string.Equals(b.ClientId, clientId, StringComparison.Ordinal))
+            .OrderBy(b => b.CreatedAt)
+            .ThenBy(b => b.Sha256, StringComparer.Ordinal)];
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<AuditRecord>> GetAuditAsync(string clientId, CancellationToken cancellationToken = default)
+    {
+        if (!BindingKeys.IsValidClientId(clientId))
+        {
+            return [];
+        }
+
+        await EnsureInitializedAsync(cancellationToken);
+        var partition = ClientIndexEntity.PartitionFor(clientId);
+        var filter = TableClient.CreateQueryFilter(
+            $"PartitionKey eq {partition} and RowKey ge {AuditEntity.RowPrefix} and RowKey lt {AuditEntity.RowPrefixEnd}");
+        var rows = await QueryAsync<AuditEntity>(filter, int.MaxValue, cancellationToken);
+        return [.. rows
+            .Where(r => string.Equals(r.ClientId, clientId, StringComparison.Ordinal))
+            .OrderBy(r => r.RowKey, StringComparer.Ordinal)
+            .Select(ToAuditRecord)];
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// Scans the certificate partitions with a server-side filter, page by page, and stops at
+    /// <see cref="TableBindingStoreOptions.MaxExpiringResults"/> (logged). Meant for admin reports, not the hot path.
+    /// </remarks>
+    public async Task<IReadOnlyList<CertificateBinding>> GetExpiringAsync(DateTimeOffset before, CancellationToken cancellationToken = default)
+    {
+        await EnsureInitializedAsync(cancellationToken);
+        const string FirstCertificatePartition = "cert_";
+        const string AfterCertificatePartitions = "cert`";
+        var filter = TableClient.CreateQueryFilter(
+            $"PartitionKey ge {FirstCertificatePartition} and PartitionKey lt {AfterCertificatePartitions} and RowKey eq {CertificateEntity.Row} and Status eq {CertificateEntity.StatusActive} and NotAfter lt {before.ToUniversalTime()}");
+        var rows = await QueryAsync<CertificateEntity>(filter, _options.MaxExpiringResults, cancellationToken);
+        if (rows.Count >= _options.MaxExpiringResults)
+        {
+            LogExpiringTruncated(_logger, _options.MaxExpiringResults);
+        }
+
+        return [.. rows.Select(r => r.ToBinding()).OrderBy(b => b.NotAfter).ThenBy(b => b.Sha256, StringComparer.Ordinal)];
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// Reads one partition per UTC minute from <paramref name="since"/> up to now plus
+    /// <see cref="TableBindingStoreOptions.ClockSkewAllowance"/>. A row is stamped with its writer's clock, so
+    /// callers poll with a look-back window larger than the clock skew between instances plus a write's
+    /// duration. A change appears twice (before and after the certificate write); callers re-read the
+    /// certificate for each and need not de-duplicate.
+    /// </remarks>
+    public async Task<IReadOnlyList<BindingChange>> GetChangesSinceAsync(DateTimeOffset since, CancellationToken cancellationToken = default)
+    {
+        await EnsureInitializedAsync(cancellationToken);
+        var from = since.ToUniversalTime();
+        var until = _time.GetUtcNow() + _options.ClockSkewAllowance;
+        var lowRow = RowTime(from);
+        var changes = new List<ChangeEntity>();
+        for (var minute = Truncate(from); minute <= until; minute = minute.AddMinutes(1))
+        {
+            var partition = ChangeEntity.PartitionFor(minute);
+            var filter = TableClient.CreateQueryFilter($"PartitionKey eq {partition} and RowKey ge {lowRow}");
+            changes.AddRange(await QueryAsync<ChangeEntity>(filter, int.MaxValue, cancellationToken));
+        }
+
+        return [.. changes
+            .OrderBy(c => c.RowKey, StringComparer.Ordinal)
+            .Select(c => new BindingChange(c.Sha256, c.ClientId, c.At))];
+    }
+
+    private static TableClientOptions CreateClientOptions(int maxRetries, TimeSpan networkTimeout, TimeSpan delay, RetryMode mode)
+    {
+        var options = new TableClientOptions();
+        options.Retry.MaxRetries = maxRetries;
+        options.Retry.NetworkTimeout = networkTimeout;
+        options.Retry.Delay = delay;
+        options.Retry.MaxDelay = delay * 8;
+        options.Retry.Mode = mode;
+        return options;
+    }
+
+    private static DateTimeOffset Truncate(DateTimeOffset at)
+        => new(at.Year, at.Month, at.Day, at.Hour, at.Minute, 0, TimeSpan.Zero);
+
+    private static string RowTime(DateTimeOffset at) => at.UtcTicks.ToString("D19", CultureInfo.InvariantCulture);
+
+    private static string NewRowKey(string prefix, DateTimeOffset at) => prefix + RowTime(at) + "_" + Guid.NewGuid().ToString("N");
+
+    private static AuditRecord ToAuditRecord(AuditEntity row) => new(
+        row.ClientId,
+        row.Sha256,
+        Enum.TryParse<AuditAction>(row.Action, out var action) ? action : AuditAction.Refused,
+        row.Actor,
+        row.At,
+        row.Reason,
+        FromJson(row.Before),
+        FromJson(row.After));
+
+    private static CertificateBinding? FromJson(string? json)
+        => json is null ? null : JsonSerializer.Deserialize(json, EntityJson.Default.CertificateEntity)?.ToBinding();
+
+    private static string? ToJson(CertificateBinding? binding)
+        => binding is null ? null : JsonSerializer.Serialize(CertificateEntity.FromBinding(binding), EntityJson.Default.CertificateEntity);
+
+    /// <summary>
+    /// True for failures of the dependency. The caller's own cancellation is not one: it propagates as is.
+    /// Azure.Core reports a per-try timeout as a cancellation and exhausted retries as an AggregateException.
+    /// </summary>
+    private static bool IsDependencyFailure(Exception ex, CancellationToken cancellationToken) => ex switch
+    {
+        OperationCanceledException => !cancellationToken.IsCancellationRequested,
+        RequestFailedException or AggregateException or HttpRequestException or IOException or SocketException or TimeoutException => true,
+        _ => false,
+    };
+
+    private BindingStoreUnavailableException Unavailable(string operation, Exception ex)
+    {
+        LogUnavailable(_logger, operation, (ex as RequestFailedException)?.Status ?? 0, ex);
+        return new BindingStoreUnavailableException($"Binding storage failed during {operation}.", ex);
+    }
+
+    private Task EnsureInitializedAsync(CancellationToken cancellationToken)
+    {
+        if (!_options.CreateTableIfNotExists)
+        {
+            return Task.CompletedTask;
+        }
+
+        lock (_initializeLock)
+        {
+            // A failed attempt is forgotten, so that the next call tries again once storage is back.
+            if (_initialized is null || _initialized.IsFaulted || _initialized.IsCanceled)
+            {
+                _initialized = InitializeAsync(cancellationToken);
+            }
+
+            return _initialized;
+        }
+    }
+
+    private async Task<CertificateBinding?> ReadCertificateAsync(TableClient client, string sha256, CancellationToken cancellationToken)
+        => (await ReadCertificateEntityAsync(client, sha256, cancellationToken))?.ToBinding();
+
+    private async Task<CertificateEntity?> ReadCertificateEntityAsync(TableClient client, string sha256, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var response = await client.GetEntityIfExistsAsync<CertificateEntity>(
+                CertificateEntity.PartitionFor(sha256), CertificateEntity.Row, cancellationToken: cancellationToken);
+            return response.HasValue ? response.Value : null;
+        }
+        catch (Exception ex) when (IsDependencyFailure(ex, cancellationToken))
+        {
+            throw Unavailable("read certificate", ex);
+        }
+    }
+
+    private async Task<bool> TryAddAsync(CertificateEntity entity, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _admin.AddEntityAsync(entity, cancellationToken);
+            return true;
+        }
+        catch (RequestFailedException ex) when (ex.Status == 409)
+        {
+            return false;
+        }
+        catch (Exception ex) when (IsDependencyFailure(ex, cancellationToken))
+        {
+            throw Unavailable("add certificate", ex);
+        }
+    }
+
+    private async Task<bool> TryReplaceAsync(CertificateEntity entity, ETag etag, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _admin.UpdateEntityAsync(entity, etag, TableUpdateMode.Replace, cancellationToken);
+            return true;
+        }
+        catch (RequestFailedException ex) when (ex.Status == 412)
+        {
+            return false;
+        }
+        catch (Exception ex) when (IsDependencyFailure(ex, cancellationToken))
+        {
+            throw Unavailable("replace certificate", ex);
+        }
+    }
+
+    private async Task<RegisterResult> ExistingOutcomeAsync(CertificateBinding existing, CertificateBinding requested, CancellationToken cancellationToken)
+    {
+        if (existing.Status == BindingStatus.Revoked)
+        {
+            await AddAuditAsync(AuditAction.Refused, requested.ClientId, existing.Sha256, requested.CreatedBy, _time.GetUtcNow(),
+                "The certificate's binding was revoked; it cannot be bound again.", null, null, cancellationToken);
+            LogRefused(_logger, existing.Sha256, nameof(RegisterOutcome.Blocked));
+            return new RegisterResult(RegisterOutcome.Blocked, existing);
+        }
+
+        if (string.Equals(existing.ClientId, requested.ClientId, StringComparison.Ordinal))
+        {
+            // Idempotent: nothing is written, except the index and audit rows a crashed registration left out.
+            await EnsureIndexedAsync(existing, cancellationToken);
+            return new RegisterResult(RegisterOutcome.AlreadyBound, existing);
+        }
+
+        await AddAuditAsync(AuditAction.Refused, requested.ClientId, existing.Sha256, requested.CreatedBy, _time.GetUtcNow(),
+            "The certificate is bound to another client.", null, null, cancellationToken);
+        LogRefused(_logger, existing.Sha256, nameof(RegisterOutcome.BoundElsewhere));
+        return new RegisterResult(RegisterOutcome.BoundElsewhere, existing);
+    }
+
+    /// <summary>Adds the client's index row and its Registered audit row in one entity group transaction.</summary>
+    private async Task IndexAndAuditAsync(CertificateBinding stored, bool late, CancellationToken cancellationToken)
+    {
+        var partition = ClientIndexEntity.PartitionFor(stored.ClientId);
+        var now = _time.GetUtcNow();
+        var index = new ClientIndexEntity
+        {
+            PartitionKey = partition,
+            RowKey = ClientIndexEntity.RowPrefix + stored.Sha256,
+            ClientId = stored.ClientId,
+            Sha256 = stored.Sha256,
+            CreatedAt = stored.CreatedAt,
+        };
+        var audit = NewAudit(partition, AuditAction.Registered, stored.ClientId, stored.Sha256, stored.CreatedBy,
+            late ? now : stored.CreatedAt,
+            late ? "Recorded late: the registration was interrupted before its index and audit rows were written." : stored.Note,
+            null, stored, now);
+        try
+        {
+            await _admin.SubmitTransactionAsync(
+                [new TableTransactionAction(TableTransactionActionType.Add, index), new TableTransactionAction(TableTransactionActionType.Add, audit)],
+                cancellationToken);
+        }
+        catch (RequestFailedException ex) when (ex.Status == 409)
+        {
+            // The index row exists: a concurrent repair wrote it together with the Registered audit row.
+        }
+        catch (Exception ex) when (IsDependencyFailure(ex, cancellationToken))
+        {
+            throw Unavailable("write index and audit", ex);
+        }
+    }
+
+    private async Task EnsureIndexedAsync(CertificateBinding stored, CancellationToken cancellationToken)
+    {
+        bool exists;
+        try
+        {
+            var response = await _admin.GetEntityIfExistsAsync<ClientIndexEntity>(
+                ClientIndexEntity.PartitionFor(stored.ClientId), ClientIndexEntity.RowPrefix + stored.Sha256, cancellationToken: cancellationToken);
+            exists = response.HasValue;
+        }
+        catch (Exception ex) when (IsDependencyFailure(ex, cancellationToken))
+        {
+            throw Unavailable("read index", ex);
+        }
+
+        if (!exists)
+        {
+            LogRepairingIndex(_logger, stored.Sha256);
+            await IndexAndAuditAsync(stored, late: true, cancellationToken);
+        }
+    }
+
+    private async Task AddAuditAsync(
+        AuditAction action, string clientId, string sha256, string actor, DateTimeOffset at, string? reason,
+        CertificateBinding? before, CertificateBinding? after, CancellationToken cancellationToken)
+    {
+        var row = NewAudit(ClientIndexEntity.PartitionFor(clientId), action, clientId, sha256, actor, at, reason, before, after, _time.GetUtcNow());
+        try
+        {
+            await _admin.AddEntityAsync(row, cancellationToken);
+        }
+        catch (Exception ex) when (IsDependencyFailure(ex, cancellationToken))
+        {
+            throw Unavailable("write audit", ex);
+        }
+    }
+
+    private static AuditEntity NewAudit(
+        string partition, AuditAction action, string clientId, string sha256, string actor, DateTimeOffset at, string? reason,
+        CertificateBinding? before, CertificateBinding? after, DateTimeOffset written) => new()
+        {
+            PartitionKey = partition,
+            RowKey = NewRowKey(AuditEntity.RowPrefix, written),
+            ClientId = clientId,
+            Sha256 = sha256,
+            Action = action.ToString(),
+            Actor = actor,
+            At = at,
+            Reason = reason,
+            Before = ToJson(before),
+            After = ToJson(after),
+        };
+
+    private async Task WriteChangeAsync(string sha256, string clientId, string action, string phase, CancellationToken cancellationToken)
+    {
+        var at = _time.GetUtcNow();
+        var row = new ChangeEntity
+        {
+            PartitionKey = ChangeEntity.PartitionFor(at),
+            RowKey = NewRowKey("", at),
+            ClientId = clientId,
+            Sha256 = sha256,
+            At = at,
+            Action = action,
+            Phase = phase,
+        };
+        try
+        {
+            await _admin.AddEntityAsync(row, cancellationToken);
+        }
+        catch (Exception ex) when (IsDependencyFailure(ex, cancellationToken))
+        {
+            throw Unavailable("write change", ex);
+        }
+    }
+
+    private async Task<List<T>> QueryAsync<T>(string filter, int limit, CancellationToken cancellationToken)
+        where T : class, ITableEntity, new()
+    {
+        var rows = new List<T>();
+        try
+        {
+            await foreach (var page in _admin.QueryAsync<T>(filter, maxPerPage: 1000, cancellationToken: cancellationToken).AsPages())
+            {
+                foreach (var row in page.Values)
+                {
+                    rows.Add(row);
+                    if (rows.Count >= limit)
+                    {
+                        return rows;
+                    }
+                }
+            }
+        }
+        catch (Exception ex) when (IsDependencyFailure(ex, cancellationToken))
+        {
+            throw Unavailable("query", ex);
+        }
+
+        return rows;
+    }
+
+    [LoggerMessage(EventId = 2001, EventName = "BindingRegistered", Level = LogLevel.Information,
+        Message = "Certificate {Sha256} bound by {Actor}")]
+    private static partial void LogRegistered(ILogger logger, string sha256, string actor);
+
+    [LoggerMessage(EventId = 2002, EventName = "BindingRevoked", Level = LogLevel.Information,
+        Message = "Binding of certificate {Sha256} revoked by {Actor}")]
+    private static partial void LogRevoked(ILogger logger, string sha256, string actor);
+
+    [LoggerMessage(EventId = 2003, EventName = "BindingRefused", Level = LogLevel.Information,
+        Message = "Registration of certificate {Sha256} refused: {Outcome}")]
+    private static partial void LogRefused(ILogger logger, string sha256, string outcome);
+
+    [LoggerMessage(EventId = 2004, EventName = "BindingIndexRepaired", Level = LogLevel.Warning,
+        Message = "Certificate {Sha256} had no client index row (an interrupted registration); writing it now")]
+    private static partial void LogRepairingIndex(ILogger logger, string sha256);
+
+    [LoggerMessage(EventId = 2005, EventName = "BindingStoreUnavailable", Level = LogLevel.Warning,
+        Message = "Binding storage failed during {Operation} (status {Status})")]
+    private static partial void LogUnavailable(ILogger logger, string operation, int status, Exception exception);
+
+    [LoggerMessage(EventId = 2006, EventName = "ExpiringScanTruncated", Level = LogLevel.Warning,
+        Message = "The expiring-bindings scan stopped at {Limit} results")]
+    private static partial void LogExpiringTruncated(ILogger logger, int limit);
+}

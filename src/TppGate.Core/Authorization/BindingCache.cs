@@ -1,0 +1,81 @@
+using TppGate.Core.Bindings;
+
+namespace TppGate.Core.Authorization;
+
+/// <summary>
+/// Bindings by certificate SHA-256 (absent bindings too), used only while the change feed is fresh: when no
+/// feed read has succeeded within the propagation bound, every look-up misses and goes to storage, so a
+/// revocation elsewhere can never be outlived by a cached allow.
+/// </summary>
+public sealed class BindingCache
+{
+    private readonly TwoGenerationCache<string, Entry> _entries;
+    private readonly TimeProvider _time;
+    private readonly TimeSpan _bound;
+    private long _epoch;
+    private long _lastFeedReadTicks = long.MinValue;
+
+    /// <summary>Creates a cache of at most <see cref="AuthorizerOptions.BindingCacheSize"/> entries.</summary>
+    public BindingCache(AuthorizerOptions options, TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _entries = new TwoGenerationCache<string, Entry>(options.BindingCacheSize);
+        _time = time;
+        _bound = options.PropagationBound;
+    }
+
+    /// <summary>How many bindings (or known absences) are cached.</summary>
+    public int Count => _entries.Count;
+
+    /// <summary>When the change feed was last read successfully, or null if never.</summary>
+    public DateTimeOffset? LastFeedRead
+    {
+        get
+        {
+            var ticks = Interlocked.Read(ref _lastFeedReadTicks);
+            return ticks == long.MinValue ? null : new DateTimeOffset(ticks, TimeSpan.Zero);
+        }
+    }
+
+    /// <summary>True when the change feed was read within the propagation bound, so cached entries may be used.</summary>
+    public bool IsFresh => LastFeedRead is { } at && _time.GetUtcNow() - at <= _bound;
+
+    /// <summary>A token to pass to <see cref="Store"/>: a store is dropped if anything was invalidated since.</summary>
+    public long Epoch => Interlocked.Read(ref _epoch);
+
+    /// <summary>Looks up a certificate; <paramref name="binding"/> is null for a cached "not bound".</summary>
+    public bool TryGet(string sha256, out CertificateBinding? binding)
+    {
+        binding = null;
+        if (!IsFresh || !_entries.TryGet(sha256, out var entry))
+        {
+            return false;
+        }
+
+        binding = entry.Binding;
+        return true;
+    }
+
+    /// <summary>Caches what storage said, unless an invalidation happened after <paramref name="epoch"/> was taken.</summary>
+    public void Store(string sha256, CertificateBinding? binding, long epoch)
+    {
+        _entries.Set(sha256, new Entry(binding));
+        if (Epoch != epoch)
+        {
+            // A change arrived while storage was being read: what was read may predate it.
+            _entries.Remove(sha256);
+        }
+    }
+
+    /// <summary>Forgets a certificate's binding (a change was seen).</summary>
+    public void Invalidate(string sha256)
+    {
+        Interlocked.Increment(ref _epoch);
+        _entries.Remove(sha256);
+    }
+
+    /// <summary>Records a successful change-feed read made at <paramref name="at"/>.</summary>
+    public void MarkFeedRead(DateTimeOffset at) => Interlocked.Exchange(ref _lastFeedReadTicks, at.UtcTicks);
+
+    private sealed record Entry(CertificateBinding? Binding);
+}

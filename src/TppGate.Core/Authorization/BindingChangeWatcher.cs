@@ -1,0 +1,53 @@
+using TppGate.Core.Bindings;
+
+namespace TppGate.Core.Authorization;
+
+/// <summary>
+/// Reads the binding change feed every <see cref="AuthorizerOptions.ChangePollInterval"/> and invalidates what
+/// changed, so a registration or revocation on any instance takes effect here within the propagation bound
+/// without a storage read per request. Hosts run <see cref="RunAsync"/> in the background.
+/// </summary>
+public sealed class BindingChangeWatcher(IBindingStore store, BindingCache cache, AuthorizerOptions options, TimeProvider time)
+{
+    /// <summary>The last failure, for health and logs; null after a successful read.</summary>
+    public Exception? LastError { get; private set; }
+
+    /// <summary>Reads the feed until <paramref name="cancellationToken"/> is cancelled. Never throws otherwise.</summary>
+    public async Task RunAsync(CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        using var timer = new PeriodicTimer(options.ChangePollInterval, time);
+        do
+        {
+            await PollOnceAsync(cancellationToken);
+        }
+        while (await timer.WaitForNextTickAsync(cancellationToken));
+    }
+
+    /// <summary>One read of the feed: invalidates every certificate changed within the look-back window.</summary>
+    /// <returns>True when the read succeeded.</returns>
+    public async Task<bool> PollOnceAsync(CancellationToken cancellationToken = default)
+    {
+        var startedAt = time.GetUtcNow();
+        try
+        {
+            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            deadline.CancelAfter(options.ChangePollInterval + options.Deadline);
+            var changes = await store.GetChangesSinceAsync(startedAt - options.ChangeLookBack, deadline.Token);
+            foreach (var change in changes)
+            {
+                cache.Invalidate(change.Sha256);
+            }
+
+            // Freshness counts from when the read started: a change written after that is seen next time.
+            cache.MarkFeedRead(startedAt);
+            LastError = null;
+            return true;
+        }
+        catch (Exception ex) when (ex is BindingStoreUnavailableException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            LastError = ex;
+            return false;
+        }
+    }
+}

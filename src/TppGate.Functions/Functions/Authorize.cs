@@ -1,0 +1,14 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+using TppGate.Http.Authorize;
+
+namespace TppGate.Functions.Functions;
+
+/// <summary>The authorizer: is the TPP's certificate bound to this client_id, trusted, and allowed this API?</summary>
+public sealed class Authorize(AuthorizeHandler handler)
+{
+    [Function(nameof(Authorize))]
+    public async Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "get", "post", Route = "authorize")] HttpRequest request)
+        => await handler.HandleAsync(request.HttpContext);
+}

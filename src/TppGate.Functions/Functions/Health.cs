@@ -1,0 +1,14 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+using TppGate.Http.Hosting;
+
+namespace TppGate.Functions.Functions;
+
+/// <summary>Anchor count and age, change-feed freshness: 503 until the instance can decide.</summary>
+public sealed class Health(HealthHandler handler)
+{
+    [Function(nameof(Health))]
+    public IActionResult Run([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "health")] HttpRequest request)
+        => handler.Handle();
+}

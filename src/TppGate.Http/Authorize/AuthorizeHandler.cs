@@ -1,0 +1,225 @@
+using System.Collections.Concurrent;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using TppGate.Core.Authorization;
+using TppGate.Core.Certificates;
+using TppGate.Http.Callers;
+using TppGate.Http.Results;
+
+namespace TppGate.Http.Authorize;
+
+/// <summary>
+/// <c>POST|GET /api/authorize</c>: takes the TPP certificate from the configured header (honouring a forwarded
+/// one only from a trusted forwarder, RFC 9440 section 4), the client_id, the API and an optional bearer
+/// token, asks the <see cref="Authorizer"/>, and answers allow (200 with X-Tpp-* headers) or a problem.
+/// </summary>
+public sealed partial class AuthorizeHandler
+{
+    private const int MaxTrustedForwarderValues = 64;
+    private readonly Authorizer _authorizer;
+    private readonly RequestOptions _options;
+    private readonly ICallerResolver _callers;
+    private readonly ILogger<AuthorizeHandler> _logger;
+    private readonly HashSet<string> _forwarderThumbprints = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _forwarderPrincipals = new(StringComparer.OrdinalIgnoreCase);
+
+    // Direct-header values already proven to be a trusted forwarder's certificate; few, so never evicted.
+    private readonly ConcurrentDictionary<string, bool> _knownForwarderValues = new(StringComparer.Ordinal);
+
+    /// <summary>Creates the handler.</summary>
+    public AuthorizeHandler(Authorizer authorizer, IOptions<RequestOptions> options, ICallerResolver callers, ILogger<AuthorizeHandler> logger)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _authorizer = authorizer;
+        _options = options.Value;
+        _callers = callers;
+        _logger = logger;
+        foreach (var forwarder in _options.TrustedForwarders)
+        {
+            if (Thumbprint.TryParseSha256(forwarder.CertificateThumbprint, out var sha256))
+            {
+                _forwarderThumbprints.Add(sha256);
+            }
+
+            if (!string.IsNullOrWhiteSpace(forwarder.PrincipalId))
+            {
+                _forwarderPrincipals.Add(forwarder.PrincipalId.Trim());
+            }
+        }
+    }
+
+    /// <summary>Handles one authorize request.</summary>
+    public async Task<TppGateResult> HandleAsync(HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        AuthorizationDecision decision;
+        try
+        {
+            decision = await DecideAsync(context.Request, context.RequestAborted);
+        }
+        catch (Exception ex) when (!context.RequestAborted.IsCancellationRequested)
+        {
+            // A defect must never become an allow or a stack trace: fail closed, keep the detail in the log.
+            LogFailed(_logger, ex, context.TraceIdentifier);
+            decision = AuthorizationDecision.Deny(DenyCode.ServiceUnavailable, "unexpected " + ex.GetType().Name);
+        }
+        if (decision.IsAllowed)
+        {
+            LogAllowed(_logger, decision.ClientId!, decision.Thumbprint, context.TraceIdentifier);
+            var headers = new KeyValuePair<string, string>[]
+            {
+                new("X-Tpp-Client-Id", HeaderValue(decision.ClientId!)),
+                new("X-Tpp-Organization-Id", HeaderValue(decision.OrganizationId ?? "")),
+                new("X-Tpp-Roles", string.Join(',', decision.Roles)),
+                new("X-Tpp-Cert-Thumbprint", decision.Thumbprint ?? ""),
+            };
+            return TppGateResult.Json(200, new AllowBody("allow", decision.ClientId!, decision.Thumbprint, decision.OrganizationId, decision.Roles, decision.NcaId), headers);
+        }
+
+        var code = decision.Code ?? DenyCode.CertificateInvalid;
+        LogDenied(_logger, code.ToCode(), decision.Detail, decision.Thumbprint, decision.ClientId, context.TraceIdentifier);
+        return TppGateResult.Problem(context, code.ToHttpStatus(), code.ToCode(), code.ToTitle());
+    }
+
+    private ValueTask<AuthorizationDecision> DecideAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        var headers = request.Headers;
+        if (!TrySingle(headers[_options.DirectCertificateHeader], out var direct)
+            || !TrySingle(headers[_options.ForwardedCertificateHeader], out var forwarded)
+            || !TrySingle(headers[_options.ForwardedChainHeader], out var forwardedChain))
+        {
+            return Deny(DenyCode.CertificateInvalid, "a certificate header was sent more than once");
+        }
+
+        if (!TryClientId(request, out var clientId))
+        {
+            return Deny(DenyCode.ClientIdMissing, "client_id sent more than once, or differently in header and query");
+        }
+
+        string? value;
+        CertificateSourceFormat format;
+        string? chain = null;
+        if (forwarded is not null || forwardedChain is not null)
+        {
+            if (!IsTrustedForwarder(request, direct))
+            {
+                return Deny(DenyCode.ForwarderUntrusted, $"{_options.ForwardedCertificateHeader} from a caller that is not a configured forwarder");
+            }
+
+            value = forwarded;
+            format = _options.ForwardedCertificateFormat;
+            chain = forwardedChain;
+        }
+        else
+        {
+            if (_forwarderThumbprints.Count > 0 && direct is not null && IsTrustedForwarder(request, direct))
+            {
+                return Deny(DenyCode.CertificateMissing, "the forwarder sent no TPP certificate");
+            }
+
+            value = direct;
+            format = _options.DirectCertificateFormat;
+        }
+
+        if (!TrySingle(headers[_options.ApiHeader], out var api) || !TrySingle(headers.Authorization, out var authorization))
+        {
+            return Deny(DenyCode.CertificateInvalid, "API or Authorization header sent more than once");
+        }
+
+        string? token = null;
+        if (authorization is not null)
+        {
+            if (!authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+            {
+                return Deny(DenyCode.TokenBindingMismatch, "Authorization is not a bearer token");
+            }
+
+            token = authorization[7..].Trim();
+        }
+
+        return _authorizer.AuthorizeAsync(new AuthorizationRequest(value, format, chain, clientId, api, token), cancellationToken);
+    }
+
+    private bool IsTrustedForwarder(HttpRequest request, string? direct)
+    {
+        if (direct is not null && _forwarderThumbprints.Count > 0)
+        {
+            if (_knownForwarderValues.ContainsKey(direct))
+            {
+                return true;
+            }
+
+            var read = ForwardedCertificateReader.Read(direct, _options.DirectCertificateFormat);
+            if (read.Succeeded)
+            {
+                using var certificate = read.Value;
+                if (_forwarderThumbprints.Contains(CertificateThumbprints.Of(certificate.Certificate).Sha256Hex))
+                {
+                    if (_knownForwarderValues.Count < MaxTrustedForwarderValues)
+                    {
+                        _knownForwarderValues.TryAdd(direct, true);
+                    }
+
+                    return true;
+                }
+            }
+        }
+
+        return _forwarderPrincipals.Count > 0 && _callers.Resolve(request)?.PrincipalId is { } principal && _forwarderPrincipals.Contains(principal);
+    }
+
+    private bool TryClientId(HttpRequest request, out string? clientId)
+    {
+        clientId = null;
+        if (!TrySingle(request.Headers[_options.ClientIdHeader], out var header) || !TrySingle(request.Query["client_id"], out var query))
+        {
+            return false;
+        }
+
+        if (header is not null && query is not null && !string.Equals(header, query, StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        clientId = header ?? query;
+        return true;
+    }
+
+    private static bool TrySingle(Microsoft.Extensions.Primitives.StringValues values, out string? value)
+    {
+        value = null;
+        if (values.Count > 1)
+        {
+            return false;
+        }
+
+        value = values.Count == 1 && !string.IsNullOrEmpty(values[0]) ? values[0] : null;
+        return true;
+    }
+
+    private static ValueTask<AuthorizationDecision> Deny(DenyCode code, string detail) => ValueTask.FromResult(AuthorizationDecision.Deny(code, detail));
+
+    /// <summary>Header-safe form: printable ASCII as is, anything else percent-encoded (UTF-8).</summary>
+    private static string HeaderValue(string value)
+    {
+        foreach (var c in value)
+        {
+            if (c is < ' ' or > '~' or '%')
+            {
+                return Uri.EscapeDataString(value);
+            }
+        }
+
+        return value;
+    }
+
+    [LoggerMessage(EventId = 1002, EventName = "AuthorizeFailed", Level = LogLevel.Error, Message = "Authorization failed unexpectedly; denied (request {RequestId})")]
+    private static partial void LogFailed(ILogger logger, Exception exception, string requestId);
+
+    [LoggerMessage(EventId = 1000, EventName = "AuthorizeAllowed", Level = LogLevel.Information, Message = "Allowed client {ClientId} with certificate {Thumbprint} (request {RequestId})")]
+    private static partial void LogAllowed(ILogger logger, string clientId, string? thumbprint, string requestId);
+
+    [LoggerMessage(EventId = 1001, EventName = "AuthorizeDenied", Level = LogLevel.Warning, Message = "Denied {Code}: {Detail}; certificate {Thumbprint}, client {ClientId} (request {RequestId})")]
+    private static partial void LogDenied(ILogger logger, string code, string? detail, string? thumbprint, string? clientId, string requestId);
+}

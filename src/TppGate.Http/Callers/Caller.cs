@@ -1,0 +1,29 @@
+using Microsoft.AspNetCore.Http;
+
+namespace TppGate.Http.Callers;
+
+/// <summary>Who is calling, as the host authenticated it: an identity and its app roles.</summary>
+/// <param name="Name">A display name for audit records.</param>
+/// <param name="PrincipalId">The Entra object id, when known.</param>
+/// <param name="Roles">App roles, e.g. TppGate.Admin.</param>
+public sealed record Caller(string Name, string? PrincipalId, IReadOnlySet<string> Roles)
+{
+    /// <summary>The admin app role: may register and revoke.</summary>
+    public const string AdminRole = "TppGate.Admin";
+
+    /// <summary>The reader app role: may list and audit.</summary>
+    public const string ReaderRole = "TppGate.Reader";
+
+    /// <summary>True when the caller may read bindings.</summary>
+    public bool CanRead => Roles.Contains(AdminRole) || Roles.Contains(ReaderRole);
+
+    /// <summary>True when the caller may change bindings.</summary>
+    public bool CanWrite => Roles.Contains(AdminRole);
+}
+
+/// <summary>Finds the authenticated caller of a request; null when anonymous.</summary>
+public interface ICallerResolver
+{
+    /// <summary>The caller, or null.</summary>
+    Caller? Resolve(HttpRequest request);
+}

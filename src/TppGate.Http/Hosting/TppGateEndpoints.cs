@@ -1,0 +1,31 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using TppGate.Http.Admin;
+using TppGate.Http.Authorize;
+
+namespace TppGate.Http.Hosting;
+
+/// <summary>Maps TppGate's routes for minimal-API hosts (the Functions app maps them with one class per function).</summary>
+public static class TppGateEndpoints
+{
+    /// <summary>Maps <c>/api/authorize</c> (GET and POST) and <c>/api/health</c>.</summary>
+    public static IEndpointRouteBuilder MapTppGateAuthorizer(this IEndpointRouteBuilder app)
+    {
+        app.MapMethods("/api/authorize", ["GET", "POST"], (HttpContext context, AuthorizeHandler handler) => handler.HandleAsync(context));
+        app.MapGet("/api/health", (HealthHandler handler) => handler.Handle());
+        return app;
+    }
+
+    /// <summary>Maps the admin API under <c>/api/bindings</c> and <c>/api/certificates</c>.</summary>
+    public static IEndpointRouteBuilder MapTppGateAdmin(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/api/bindings", (HttpContext c, AdminHandlers h) => h.RegisterAsync(c));
+        app.MapGet("/api/bindings", (HttpContext c, AdminHandlers h) => h.ExpiringAsync(c));
+        app.MapGet("/api/bindings/{clientId}", (HttpContext c, string clientId, AdminHandlers h) => h.ListAsync(c, clientId));
+        app.MapGet("/api/bindings/{clientId}/audit", (HttpContext c, string clientId, AdminHandlers h) => h.AuditAsync(c, clientId));
+        app.MapPost("/api/bindings/{clientId}/{thumbprint}/revoke", (HttpContext c, string clientId, string thumbprint, AdminHandlers h) => h.RevokeAsync(c, clientId, thumbprint));
+        app.MapGet("/api/certificates/{thumbprint}", (HttpContext c, string thumbprint, AdminHandlers h) => h.GetByCertificateAsync(c, thumbprint));
+        return app;
+    }
+}

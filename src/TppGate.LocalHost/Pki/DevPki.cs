@@ -1,0 +1,115 @@
+using System.Security.Cryptography.X509Certificates;
+using TppGate.Core.Asn1;
+using TppGate.Core.Eidas;
+using TppGate.Pki;
+
+namespace TppGate.LocalHost.Pki;
+
+/// <summary>
+/// The local run's PKI, made on first run and kept as PEM files: a dev QTSP root and issuing CA (the trust
+/// anchors), a sample TPP QWAC with PSP_AI and PSP_PI and its key (for curl), and the TLS certificate of
+/// https://localhost issued by the same root.
+/// </summary>
+public sealed class DevPki
+{
+    private DevPki(string folder)
+    {
+        Folder = folder;
+    }
+
+    /// <summary>The folder holding the files.</summary>
+    public string Folder { get; }
+
+    /// <summary>Root and issuing CA, PEM: the trust anchors of the local run, and curl's --cacert.</summary>
+    public string AnchorsPath => Path.Combine(Folder, "anchors.pem");
+
+    /// <summary>The dev root alone, PEM.</summary>
+    public string RootPath => Path.Combine(Folder, "qtsp-root.pem");
+
+    /// <summary>The sample TPP QWAC, PEM.</summary>
+    public string TppCertificatePath => Path.Combine(Folder, "tpp-qwac.pem");
+
+    /// <summary>The sample TPP QWAC's private key, PKCS#8 PEM.</summary>
+    public string TppKeyPath => Path.Combine(Folder, "tpp-qwac.key");
+
+    /// <summary>The localhost TLS certificate, PEM.</summary>
+    public string ServerCertificatePath => Path.Combine(Folder, "localhost.pem");
+
+    /// <summary>The localhost TLS key, PKCS#8 PEM.</summary>
+    public string ServerKeyPath => Path.Combine(Folder, "localhost.key");
+
+    /// <summary>Loads the PKI in <paramref name="folder"/>, making it first when a file is missing or the QWAC expires within a day.</summary>
+    public static DevPki Ensure(string folder, TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(time);
+        var pki = new DevPki(Path.GetFullPath(folder));
+        if (!pki.IsUsable(time.GetUtcNow()))
+        {
+            pki.Create(time.GetUtcNow());
+        }
+
+        return pki;
+    }
+
+    /// <summary>The localhost TLS certificate with its key, for Kestrel.</summary>
+    public X509Certificate2 LoadServerCertificate() => X509Certificate2.CreateFromPemFile(ServerCertificatePath, ServerKeyPath);
+
+    /// <summary>The sample TPP QWAC with its key, for clients and tests.</summary>
+    public X509Certificate2 LoadTppCertificate() => X509Certificate2.CreateFromPemFile(TppCertificatePath, TppKeyPath);
+
+    private bool IsUsable(DateTimeOffset now)
+    {
+        string[] files = [AnchorsPath, RootPath, TppCertificatePath, TppKeyPath, ServerCertificatePath, ServerKeyPath];
+        if (!files.All(File.Exists))
+        {
+            return false;
+        }
+
+        using var qwac = X509CertificateLoader.LoadCertificateFromFile(TppCertificatePath);
+        using var server = X509CertificateLoader.LoadCertificateFromFile(ServerCertificatePath);
+        return qwac.NotAfter.ToUniversalTime() > now.UtcDateTime.AddDays(1) && server.NotAfter.ToUniversalTime() > now.UtcDateTime.AddDays(1);
+    }
+
+    private void Create(DateTimeOffset now)
+    {
+        Directory.CreateDirectory(Folder);
+        var notBefore = now.AddDays(-1);
+        using var root = QtspAuthority.CreateRoot("TppGate Dev QTSP Root", notBefore, now.AddYears(5), organization: "TppGate Dev QTSP");
+        using var issuing = root.CreateIssuingCa("TppGate Dev QTSP Issuing CA", notBefore, now.AddYears(5));
+        using var qwac = issuing.Issue(CertificateProfile.Qwac("sample-tpp.localhost", Psd2Role.AccountInformation, Psd2Role.PaymentInitiation) with
+        {
+            Organization = "Sample TPP Ltd",
+            OrganizationIdentifier = "PSDGB-FCA-000001",
+            NotBefore = notBefore,
+            NotAfter = now.AddYears(1),
+        });
+        using var server = root.Issue(new CertificateProfile
+        {
+            CommonName = "localhost",
+            Organization = "TppGate local run",
+            OrganizationIdentifier = null,
+            DnsNames = ["localhost"],
+            IncludeQcStatements = false,
+            ExtendedKeyUsages = [Oids.ServerAuth],
+            Policies = [],
+            NotBefore = notBefore,
+            NotAfter = now.AddYears(1),
+        });
+
+        Write(RootPath, PkiExport.CertificatePem(root.Certificate));
+        Write(AnchorsPath, PkiExport.CertificatesPem([root.Certificate, issuing.Certificate]));
+        Write(TppCertificatePath, PkiExport.CertificatePem(qwac));
+        Write(TppKeyPath, PkiExport.PrivateKeyPem(qwac), secret: true);
+        Write(ServerCertificatePath, PkiExport.CertificatePem(server));
+        Write(ServerKeyPath, PkiExport.PrivateKeyPem(server), secret: true);
+    }
+
+    private static void Write(string path, string content, bool secret = false)
+    {
+        File.WriteAllText(path, content);
+        if (secret && !OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
+    }
+}

@@ -1,0 +1,264 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Security;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Azure.Core.Pipeline;
+using Azure.Security.KeyVault.Secrets;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using TppGate.Azure.KeyVault;
+
+namespace TppGate.Azure.Tests.KeyVault;
+
+/// <summary>
+/// A test double speaking the subset of the Key Vault secrets REST API that the adapter uses (list secret
+/// properties with paging, get a secret, the bearer challenge); not an emulator. It serves HTTPS on 127.0.0.1 with
+/// its own self-signed certificate for <see cref="VaultHost"/>; <see cref="CreateClient"/> connects every request
+/// for that host to the loopback port and trusts that certificate only, so the SDK's challenge-resource check runs
+/// unchanged.
+/// </summary>
+public sealed class FakeKeyVaultServer : IAsyncDisposable
+{
+    /// <summary>
+    /// A vault host name under the public Key Vault domain, so the challenge resource matches it; unique per double
+    /// because the SDK caches challenges per host for the whole process.
+    /// </summary>
+    public string VaultHost { get; } = $"tppgate-{Guid.NewGuid():N}"[..24] + ".vault.azure.net";
+
+    /// <summary>The token the double accepts; <see cref="StaticTokenCredential"/> hands it out.</summary>
+    public const string AcceptedToken = "test-token-for-the-local-double";
+
+    private readonly ConcurrentDictionary<string, FakeSecret> _secrets = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentQueue<string> _requests = new();
+    private readonly X509Certificate2 _tlsCertificate;
+    private readonly WebApplication _app;
+    private int _challenges;
+    private volatile FakeFault? _fault;
+
+    private FakeKeyVaultServer()
+    {
+        _tlsCertificate = CreateTlsCertificate(VaultHost);
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0, l => l.UseHttps(_tlsCertificate)));
+        _app = builder.Build();
+        _app.Run(HandleAsync);
+    }
+
+    /// <summary>The loopback port the double listens on.</summary>
+    public int Port { get; private set; }
+
+    /// <summary>The vault URI clients use.</summary>
+    public Uri VaultUri => new($"https://{VaultHost}/");
+
+    /// <summary>How many secrets a list page holds, so paging with nextLink is exercised.</summary>
+    public int PageSize { get; set; } = 2;
+
+    /// <summary>401 challenges answered so far.</summary>
+    public int ChallengeCount => Volatile.Read(ref _challenges);
+
+    /// <summary>Every authenticated request received, as "METHOD /path", in order.</summary>
+    public IReadOnlyList<string> Requests => [.. _requests];
+
+    /// <summary>Starts the double on a free loopback port.</summary>
+    public static async Task<FakeKeyVaultServer> StartAsync(CancellationToken cancellationToken = default)
+    {
+        var server = new FakeKeyVaultServer();
+        await server._app.StartAsync(cancellationToken);
+        var address = server._app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>()
+            .Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single();
+        server.Port = new Uri(address).Port;
+        return server;
+    }
+
+    /// <summary>Adds or replaces a secret.</summary>
+    public void SetSecret(string name, string value, string? contentType = KeyVaultTrustAnchorProvider.PemContentType, IReadOnlyDictionary<string, string>? tags = null, bool enabled = true, bool managed = false) =>
+        _secrets[name] = new FakeSecret(name, value, contentType, tags ?? new Dictionary<string, string>(), enabled, managed);
+
+    /// <summary>Removes a secret.</summary>
+    public void RemoveSecret(string name) => _secrets.TryRemove(name, out _);
+
+    /// <summary>From now on, answers every authenticated request with <paramref name="status"/>.</summary>
+    public void Fail(int status, string? retryAfterSeconds = null) => _fault = new FakeFault(status, retryAfterSeconds);
+
+    /// <summary>Stops failing.</summary>
+    public void Heal() => _fault = null;
+
+    /// <summary>
+    /// A client for the double: the given options (retries, timeouts) with a transport that dials the loopback port
+    /// for <see cref="VaultHost"/> and accepts only the double's own TLS certificate.
+    /// </summary>
+    public SecretClient CreateClient(StaticTokenCredential credential, SecretClientOptions options)
+    {
+        var port = Port;
+        var pinned = _tlsCertificate.RawData;
+        var handler = new SocketsHttpHandler
+        {
+            ConnectCallback = async (context, cancellationToken) =>
+            {
+                var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+                try
+                {
+                    await socket.ConnectAsync(new IPEndPoint(IPAddress.Loopback, port), cancellationToken);
+                    return new NetworkStream(socket, ownsSocket: true);
+                }
+                catch
+                {
+                    socket.Dispose();
+                    throw;
+                }
+            },
+            SslOptions = new SslClientAuthenticationOptions
+            {
+                // Pinned to this double's certificate: nothing else on loopback is trusted.
+                RemoteCertificateValidationCallback = (_, certificate, _, _) =>
+                    certificate is not null && certificate.GetRawCertData().AsSpan().SequenceEqual(pinned),
+            },
+        };
+        options.Transport = new HttpClientTransport(handler);
+        return new SecretClient(VaultUri, credential, options);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        _tlsCertificate.Dispose();
+    }
+
+    private async Task HandleAsync(HttpContext context)
+    {
+        var request = context.Request;
+        var authorization = request.Headers.Authorization.ToString();
+        if (authorization != "Bearer " + AcceptedToken)
+        {
+            Interlocked.Increment(ref _challenges);
+            context.Response.StatusCode = 401;
+            context.Response.Headers.WWWAuthenticate =
+                "Bearer authorization=\"https://login.microsoftonline.com/00000000-0000-0000-0000-000000000001\", resource=\"https://vault.azure.net\"";
+            await WriteErrorAsync(context, "Unauthorized", "Request is missing a Bearer or PoP token.");
+            return;
+        }
+
+        _requests.Enqueue($"{request.Method} {request.Path}");
+
+        if (_fault is { } fault)
+        {
+            context.Response.StatusCode = fault.Status;
+            if (fault.RetryAfterSeconds is not null)
+            {
+                context.Response.Headers.RetryAfter = fault.RetryAfterSeconds;
+            }
+
+            await WriteErrorAsync(context, fault.Status == 429 ? "Throttled" : "ServiceUnavailable", "Injected fault.");
+            return;
+        }
+
+        var segments = request.Path.Value!.Trim('/').Split('/');
+        if (request.Method == HttpMethods.Get && segments is ["secrets"])
+        {
+            await WriteListPageAsync(context);
+            return;
+        }
+
+        if (request.Method == HttpMethods.Get && segments is ["secrets", var name, ..] && _secrets.TryGetValue(name, out var secret))
+        {
+            var body = Describe(secret);
+            body["value"] = secret.Value;
+            body["id"] = $"{VaultUri.AbsoluteUri}secrets/{secret.Name}/0123456789abcdef0123456789abcdef";
+            await WriteJsonAsync(context, body);
+            return;
+        }
+
+        context.Response.StatusCode = 404;
+        await WriteErrorAsync(context, "SecretNotFound", "Not found.");
+    }
+
+    private async Task WriteListPageAsync(HttpContext context)
+    {
+        var skip = int.TryParse(context.Request.Query["$skiptoken"], out var s) ? s : 0;
+        var all = _secrets.Values.OrderBy(x => x.Name, StringComparer.Ordinal).ToList();
+        var page = new JsonArray();
+        foreach (var secret in all.Skip(skip).Take(PageSize))
+        {
+            page.Add(Describe(secret));
+        }
+
+        var body = new JsonObject { ["value"] = page };
+        var next = skip + PageSize;
+        body["nextLink"] = next < all.Count
+            ? $"{VaultUri.AbsoluteUri}secrets?api-version={context.Request.Query["api-version"]}&$skiptoken={next}&maxresults={PageSize}"
+            : null;
+        await WriteJsonAsync(context, body);
+    }
+
+    private JsonObject Describe(FakeSecret secret)
+    {
+        var tags = new JsonObject();
+        foreach (var (key, value) in secret.Tags)
+        {
+            tags[key] = value;
+        }
+
+        var body = new JsonObject
+        {
+            ["id"] = $"{VaultUri.AbsoluteUri}secrets/{secret.Name}",
+            ["attributes"] = new JsonObject
+            {
+                ["enabled"] = secret.Enabled,
+                ["created"] = 1_700_000_000,
+                ["updated"] = 1_700_000_000,
+                ["recoveryLevel"] = "Recoverable",
+            },
+            ["tags"] = tags,
+        };
+        if (secret.ContentType is not null)
+        {
+            body["contentType"] = secret.ContentType;
+        }
+
+        if (secret.Managed)
+        {
+            body["managed"] = true;
+        }
+
+        return body;
+    }
+
+    private static Task WriteErrorAsync(HttpContext context, string code, string message) =>
+        WriteJsonAsync(context, new JsonObject { ["error"] = new JsonObject { ["code"] = code, ["message"] = message } });
+
+    private static async Task WriteJsonAsync(HttpContext context, JsonObject body)
+    {
+        context.Response.ContentType = "application/json; charset=utf-8";
+        await context.Response.WriteAsync(body.ToJsonString(JsonSerializerOptions.Default));
+    }
+
+    private static X509Certificate2 CreateTlsCertificate(string vaultHost)
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest("CN=" + vaultHost, key, HashAlgorithmName.SHA256);
+        var san = new SubjectAlternativeNameBuilder();
+        san.AddDnsName(vaultHost);
+        request.CertificateExtensions.Add(san.Build());
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], false));
+        var now = DateTimeOffset.UtcNow;
+        using var certificate = request.CreateSelfSigned(now.AddMinutes(-5), now.AddDays(1));
+        // Round-trip through PKCS#12 so the key is usable by the TLS stack on every platform.
+        return X509CertificateLoader.LoadPkcs12(certificate.Export(X509ContentType.Pfx), null);
+    }
+
+    private sealed record FakeSecret(string Name, string Value, string? ContentType, IReadOnlyDictionary<string, string> Tags, bool Enabled, bool Managed);
+
+    private sealed record FakeFault(int Status, string? RetryAfterSeconds);
+}

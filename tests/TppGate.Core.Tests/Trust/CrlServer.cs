@@ -1,0 +1,106 @@
+using System.Net;
+using System.Net.Sockets;
+
+namespace TppGate.Core.Tests.Trust;
+
+/// <summary>Serves CRLs over real HTTP on 127.0.0.1, each at a unique path so OpenSSL's on-disk CRL cache never answers.</summary>
+internal sealed class CrlServer : IAsyncDisposable
+{
+    private readonly HttpListener listener = new();
+    private readonly Dictionary<string, byte[]> crls = new(StringComparer.Ordinal);
+    private readonly CancellationTokenSource stop = new();
+    private readonly Task loop;
+
+    public CrlServer()
+    {
+        Port = FreePort();
+        listener.Prefixes.Add($"http://127.0.0.1:{Port}/");
+        listener.Start();
+        loop = Task.Run(ServeAsync);
+    }
+
+    public int Port { get; }
+
+    public int Requests { get; private set; }
+
+    /// <summary>A fresh URL on this server; publish a CRL at it with <see cref="Publish"/>.</summary>
+    public string NewUrl() => $"http://127.0.0.1:{Port}/{Guid.NewGuid():N}.crl";
+
+    public void Publish(string url, byte[] crl)
+    {
+        lock (crls)
+        {
+            crls[new Uri(url).AbsolutePath] = crl;
+        }
+    }
+
+    /// <summary>A URL on a loopback port where nothing listens.</summary>
+    public static string ClosedUrl() => $"http://127.0.0.1:{FreePort()}/{Guid.NewGuid():N}.crl";
+
+    private static int FreePort()
+    {
+        using var socket = new TcpListener(IPAddress.Loopback, 0);
+        socket.Start();
+        return ((IPEndPoint)socket.LocalEndpoint).Port;
+    }
+
+    private async Task ServeAsync()
+    {
+        while (!stop.IsCancellationRequested)
+        {
+            HttpListenerContext context;
+            try
+            {
+                context = await listener.GetContextAsync();
+            }
+            catch (Exception) when (stop.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (HttpListenerException)
+            {
+                return;
+            }
+            catch (ObjectDisposedException)
+            {
+                return;
+            }
+
+            byte[]? body;
+            lock (crls)
+            {
+                Requests++;
+                crls.TryGetValue(context.Request.Url!.AbsolutePath, out body);
+            }
+
+            if (body is null)
+            {
+                context.Response.StatusCode = 404;
+            }
+            else
+            {
+                context.Response.ContentType = "application/pkix-crl";
+                context.Response.ContentLength64 = body.Length;
+                await context.Response.OutputStream.WriteAsync(body);
+            }
+
+            context.Response.Close();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await stop.CancelAsync();
+        listener.Stop();
+        listener.Close();
+        try
+        {
+            await loop;
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+
+        stop.Dispose();
+    }
+}

@@ -1,0 +1,3 @@
+using TppGate.LocalHost.Tests.Support;
+
+[assembly: AssemblyFixture(typeof(LocalRunFixture))]

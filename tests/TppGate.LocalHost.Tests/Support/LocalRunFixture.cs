@@ -1,0 +1,127 @@
+using System.Net.Http.Json;
+using System.Net.Security;
+using System.Security.Cryptography.X509Certificates;
+using Microsoft.Extensions.Configuration;
+using TppGate.LocalHost.Hosting;
+using TppGate.Pki;
+
+namespace TppGate.LocalHost.Tests.Support;
+
+/// <summary>
+/// A real local run for tests: Kestrel on free loopback ports with required client certificates, its own
+/// Azurite, trust anchors = the test catalogue's QTSP root and issuing CA, and a trusted forwarder ("apim").
+/// </summary>
+public sealed class LocalRunFixture : IAsyncLifetime
+{
+    /// <summary>The catalogue certificate the fixture's forwarder (a stand-in for APIM) presents.</summary>
+    public static readonly CatalogueCertificate ForwarderCertificate = CatalogueCertificate.QwacAs;
+
+    private readonly string _data = Directory.CreateTempSubdirectory("tppgate-local-").FullName;
+    private readonly List<LocalRun> _runs = [];
+
+    public LocalRun Run => _runs[0];
+
+    public CertificateCatalogue Catalogue => CertificateCatalogue.Shared;
+
+    public async ValueTask InitializeAsync()
+    {
+        var anchors = Path.Combine(_data, "anchors.pem");
+        await File.WriteAllTextAsync(anchors, PkiExport.CertificatesPem([Catalogue.Root.Certificate, Catalogue.IssuingCa.Certificate, Catalogue.RsaIssuingCa.Certificate]));
+        _runs.Add(await StartAsync(new Dictionary<string, string?>
+        {
+            ["Local:DataPath"] = Path.Combine(_data, "a"),
+            ["Local:AzuriteTablePort"] = "0",
+            ["TrustAnchors:Path"] = anchors,
+        }));
+    }
+
+    /// <summary>Starts another host on the same Azurite and table (for propagation tests).</summary>
+    public async Task<LocalRun> StartSecondHostAsync()
+    {
+        var run = await StartAsync(new Dictionary<string, string?>
+        {
+            ["Local:DataPath"] = Path.Combine(_data, "b" + _runs.Count),
+            ["Local:StartAzurite"] = "false",
+            ["Local:AdminKey"] = Run.AdminKey,
+            ["Bindings:ConnectionString"] = $"DefaultEndpointsProtocol=http;AccountName={Azurite.AzuriteProcess.AccountName};AccountKey={Azurite.AzuriteProcess.AccountKey};TableEndpoint={Run.Azurite!.TableEndpoint}",
+            ["TrustAnchors:Path"] = Path.Combine(_data, "anchors.pem"),
+        });
+        _runs.Add(run);
+        return run;
+    }
+
+    private async Task<LocalRun> StartAsync(Dictionary<string, string?> settings)
+    {
+        var forwarderSha256 = PkiExport.Sha256Hex(Catalogue[ForwarderCertificate]);
+        settings["Local:AuthorizerPort"] = "0";
+        settings["Local:AdminPort"] = "0";
+        settings["Authorizer:Request:TrustedForwarders:0:Name"] = "apim";
+        settings["Authorizer:Request:TrustedForwarders:0:CertificateThumbprint"] = forwarderSha256;
+        settings["Authorizer:ApiRoles:accounts:0"] = "PSP_AI";
+        settings["Authorizer:ApiRoles:payments:0"] = "PSP_PI";
+        settings["Authorizer:ApiRoles:funds-confirmation:0"] = "PSP_IC";
+        settings["Logging:LogLevel:Default"] = "Warning";
+        var run = await LocalHostApp.BuildAsync([], b => b.Configuration.AddInMemoryCollection(settings));
+        await run.App.StartAsync();
+        return run;
+    }
+
+    /// <summary>An HTTPS client of the authorizer presenting <paramref name="certificate"/> in the TLS handshake.</summary>
+    public HttpClient Authorizer(X509Certificate2 certificate, LocalRun? run = null) => Client((run ?? Run).AuthorizerUri, certificate, run ?? Run);
+
+    /// <summary>An HTTPS client of the admin API; with the admin key unless <paramref name="adminKey"/> says otherwise.</summary>
+    public HttpClient Admin(string? adminKey = "", LocalRun? run = null)
+    {
+        run ??= Run;
+        var client = Client(run.AdminUri, null, run);
+        var key = adminKey == "" ? run.AdminKey : adminKey;
+        if (key is not null)
+        {
+            client.DefaultRequestHeaders.Add("X-Admin-Key", key);
+        }
+
+        return client;
+    }
+
+    /// <summary>Registers <paramref name="certificate"/> for <paramref name="clientId"/> and asserts it was stored.</summary>
+    public async Task RegisterAsync(string clientId, X509Certificate2 certificate)
+    {
+        using var admin = Admin();
+        using var response = await admin.PostAsJsonAsync("api/bindings", new { clientId, certificate = PkiExport.CertificatePem(certificate) }, TestContext.Current.CancellationToken);
+        Assert.True(response.StatusCode is System.Net.HttpStatusCode.Created or System.Net.HttpStatusCode.OK, await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var run in Enumerable.Reverse(_runs))
+        {
+            await run.DisposeAsync();
+        }
+
+        try
+        {
+            Directory.Delete(_data, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Temp leftovers are harmless.
+        }
+    }
+
+    private static HttpClient Client(Uri baseAddress, X509Certificate2? clientCertificate, LocalRun run)
+    {
+        using var server = X509CertificateLoader.LoadCertificateFromFile(run.Pki.ServerCertificatePath);
+        var pinned = server.RawData;
+        var handler = new SocketsHttpHandler
+        {
+            SslOptions = new SslClientAuthenticationOptions
+            {
+                // The dev PKI's localhost certificate is the only server certificate accepted.
+                RemoteCertificateValidationCallback = (_, presented, _, _) => presented is not null && presented.GetRawCertData().AsSpan().SequenceEqual(pinned),
+                LocalCertificateSelectionCallback = (_, _, _, _, _) => clientCertificate!,
+                ClientCertificates = clientCertificate is null ? null : new X509CertificateCollection { clientCertificate },
+            },
+        };
+        return new HttpClient(handler) { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
+    }
+}

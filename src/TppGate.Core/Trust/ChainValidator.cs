@@ -1,3 +1,5 @@
+using System.Formats.Asn1;
+using System.Numerics;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
@@ -24,6 +26,20 @@ public sealed class ChainValidator(ITrustAnchorProvider anchors, ChainValidation
         "1.3.14.3.2.29",
         "1.2.840.10040.4.3",
         "1.2.840.10045.4.1",
+    ];
+
+    private const string RsaEncryptionOid = "1.2.840.113549.1.1.1";
+    private const string EcPublicKeyOid = "1.2.840.10045.2.1";
+
+    // Named curves of at least 256 bits: NIST P-256, P-384, P-521 and brainpoolP256r1, P384r1, P512r1.
+    private static readonly HashSet<string> StrongCurves =
+    [
+        "1.2.840.10045.3.1.7",
+        "1.3.132.0.34",
+        "1.3.132.0.35",
+        "1.3.36.3.3.2.8.1.1.7",
+        "1.3.36.3.3.2.8.1.1.11",
+        "1.3.36.3.3.2.8.1.1.13",
     ];
 
     private const X509ChainStatusFlags RevocationUnknownFlags =
@@ -154,6 +170,11 @@ public sealed class ChainValidator(ITrustAnchorProvider anchors, ChainValidation
 
         // Time is judged against the periods with the allowed skew (AddTimeFailures); revocation-unknown above.
         var rest = flags & ~(X509ChainStatusFlags.NotTimeValid | X509ChainStatusFlags.NotTimeNested | RevocationUnknownFlags);
+        if (rest == X509ChainStatusFlags.NoError)
+        {
+            return;
+        }
+
         foreach (var flag in Enum.GetValues<X509ChainStatusFlags>())
         {
             if (flag == X509ChainStatusFlags.NoError || (rest & flag) == 0)
@@ -245,26 +266,28 @@ public sealed class ChainValidator(ITrustAnchorProvider anchors, ChainValidation
     private static bool IsWeakSignature(X509Certificate2 certificate)
         => certificate.SignatureAlgorithm.Value is { } oid && WeakSignatureOids.Contains(oid);
 
+    // Reads the key size from the encoded SubjectPublicKeyInfo: importing the key into the crypto provider for
+    // every chain element would cost more than the rest of the check.
     private static bool IsWeakKey(X509Certificate2 certificate)
     {
+        var key = certificate.PublicKey;
         try
         {
-            using var rsa = certificate.GetRSAPublicKey();
-            if (rsa is not null)
+            switch (key.Oid.Value)
             {
-                return rsa.KeySize < 2048;
+                case RsaEncryptionOid:
+                    var rsa = new AsnReader(key.EncodedKeyValue.RawData, AsnEncodingRules.DER).ReadSequence();
+                    var modulus = rsa.ReadIntegerBytes().Span.TrimStart((byte)0);
+                    return modulus.IsEmpty || (modulus.Length * 8) - (BitOperations.LeadingZeroCount(modulus[0]) - 24) < 2048;
+                case EcPublicKeyOid:
+                    var curve = new AsnReader(key.EncodedParameters?.RawData ?? [], AsnEncodingRules.DER).ReadObjectIdentifier();
+                    return !StrongCurves.Contains(curve);
+                default:
+                    // DSA and unknown key types are outside the policy: treat them as weak rather than guess.
+                    return true;
             }
-
-            using var ec = certificate.GetECDsaPublicKey();
-            if (ec is not null)
-            {
-                return ec.KeySize < 256;
-            }
-
-            // DSA and unknown key types are outside the policy: treat them as weak rather than guess.
-            return certificate.PublicKey.Oid.Value is not ("1.3.101.112" or "1.3.101.113");
         }
-        catch (CryptographicException)
+        catch (AsnContentException)
         {
             return true;
         }

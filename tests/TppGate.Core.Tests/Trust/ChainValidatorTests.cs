@@ -259,6 +259,32 @@ public sealed class ChainValidatorTests : IDisposable
         Assert.True(result.Trusted, result.Detail);
     }
 
+    [Theory]
+    [InlineData(2048)]
+    [InlineData(3072)]
+    public void RSA_leaf_of_at_least_2048_bits_is_trusted(int bits)
+    {
+        var leaf = Leaf(new CertSpec { RsaKeySize = bits });
+
+        var result = DefaultValidator().Validate(leaf);
+
+        Assert.True(result.Trusted, result.Detail);
+    }
+
+    [Theory]
+    [InlineData("1.3.132.0.34", true)]
+    [InlineData("1.3.132.0.35", true)]
+    [InlineData("1.3.132.0.33", false)]
+    public void EC_leaf_is_weak_below_256_bits(string curveOid, bool trusted)
+    {
+        var leaf = Leaf(new CertSpec { CurveOid = curveOid });
+
+        var result = DefaultValidator().Validate(leaf);
+
+        Assert.Equal(trusted, result.Trusted);
+        Assert.Equal(trusted ? [] : [ChainFailure.WeakAlgorithm], result.Failures);
+    }
+
     [Fact]
     public void SHA1_signed_leaf_is_a_weak_algorithm()
     {

@@ -18,6 +18,7 @@ internal sealed record CertSpec
     public int RsaKeySize { get; init; }
     public HashAlgorithmName Hash { get; init; } = HashAlgorithmName.SHA256;
     public bool KeepKey { get; init; }
+    public string CurveOid { get; init; } = "1.2.840.10045.3.1.7";
 }
 
 /// <summary>Certificates made in code for chain tests. Every CA carries its private key.</summary>
@@ -42,7 +43,7 @@ internal static class TestPki
     public static X509Certificate2 Issue(X509Certificate2 issuer, string name, CertSpec? spec = null)
     {
         spec ??= new CertSpec();
-        using var ec = spec.RsaKeySize == 0 ? ECDsa.Create(ECCurve.NamedCurves.nistP256) : null;
+        using var ec = spec.RsaKeySize == 0 ? ECDsa.Create(ECCurve.CreateFromValue(spec.CurveOid)) : null;
         using var rsa = spec.RsaKeySize == 0 ? null : RSA.Create(spec.RsaKeySize);
         var request = ec is not null ? NewRequest(name, ec, spec) : NewRequest(name, rsa!, spec);
         request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(issuer, true, false));

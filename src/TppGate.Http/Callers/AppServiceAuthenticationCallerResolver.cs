@@ -30,6 +30,11 @@ public sealed class AppServiceAuthenticationCallerResolver : ICallerResolver
             var json = Convert.FromBase64String(value[0]!);
             using var document = JsonDocument.Parse(json);
             var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                return null;
+            }
+
             var roleType = root.TryGetProperty("role_typ", out var rt) && rt.ValueKind == JsonValueKind.String ? rt.GetString() : "roles";
             var nameType = root.TryGetProperty("name_typ", out var nt) && nt.ValueKind == JsonValueKind.String ? nt.GetString() : "name";
             var roles = new HashSet<string>(StringComparer.Ordinal);

@@ -66,7 +66,10 @@ var baseSettings = [
 ]
 var forwarderSettings = empty(trustedForwarderThumbprint)
   ? []
-  : [{ name: 'Authorizer__TrustedForwarders__0__Thumbprint', value: trustedForwarderThumbprint }]
+  : [
+      { name: 'Authorizer__Request__TrustedForwarders__0__Name', value: 'apim' }
+      { name: 'Authorizer__Request__TrustedForwarders__0__CertificateThumbprint', value: trustedForwarderThumbprint }
+    ]
 
 resource site 'Microsoft.Web/sites@2024-04-01' = {
   name: name
@@ -85,8 +88,8 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
     // The TLS handshake proves the caller holds the certificate's key; only then is X-ARR-ClientCert worth reading.
     clientCertEnabled: true
     clientCertMode: 'Required'
-    // Admin calls carry an Entra token (App Service Authentication), not a TPP certificate.
-    clientCertExclusionPaths: '/api/admin'
+    // Admin calls carry an Entra token (App Service Authentication), not a TPP certificate; the health probe carries neither.
+    clientCertExclusionPaths: '/api/bindings;/api/certificates;/api/health'
     publicNetworkAccess: 'Enabled'
     siteConfig: {
       minTlsVersion: '1.2'

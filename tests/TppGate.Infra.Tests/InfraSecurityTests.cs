@@ -43,7 +43,7 @@ public sealed class InfraSecurityTests(CompiledInfraFixture infra) : IClassFixtu
 
         Assert.True(site.GetProperty("clientCertEnabled").GetBoolean());
         Assert.Equal("Required", site.GetProperty("clientCertMode").GetString());
-        Assert.Equal("/api/admin", site.GetProperty("clientCertExclusionPaths").GetString());
+        Assert.Equal("/api/bindings;/api/certificates;/api/health", site.GetProperty("clientCertExclusionPaths").GetString());
         Assert.True(site.GetProperty("httpsOnly").GetBoolean());
         Assert.Equal("1.2", config.GetProperty("minTlsVersion").GetString());
         Assert.Equal("Disabled", config.GetProperty("ftpsState").GetString());
@@ -101,7 +101,7 @@ public sealed class InfraSecurityTests(CompiledInfraFixture infra) : IClassFixtu
             Assert.Contains($"'{name}'", settings, StringComparison.Ordinal);
         }
 
-        Assert.Contains("Authorizer__TrustedForwarders__0__Thumbprint", infra.TemplateText, StringComparison.Ordinal);
+        Assert.Contains("Authorizer__Request__TrustedForwarders__0__CertificateThumbprint", infra.TemplateText, StringComparison.Ordinal);
         Assert.DoesNotContain("'AzureWebJobsStorage'", settings, StringComparison.Ordinal);
         Assert.DoesNotContain("AccountKey", infra.TemplateText, StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain("listKeys", infra.TemplateText, StringComparison.OrdinalIgnoreCase);

@@ -1,0 +1,191 @@
+using System.Runtime.InteropServices;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
+using BenchmarkDotNet.Attributes;
+using TppGate.Core.Authorization;
+using TppGate.Core.Bindings;
+using TppGate.Core.Certificates;
+using TppGate.Core.Eidas;
+using TppGate.Core.Trust;
+using TppGate.Pki;
+
+namespace TppGate.Benchmarks;
+
+/// <summary>
+/// A warm decision (certificate verdict and binding cached, change feed fresh) against its floor: SHA-256 of
+/// the header bytes and one dictionary look-up, the least any cache keyed on the header's hash can cost.
+/// Targets: at most 2x the floor and at most 10 us; allocations reported.
+/// </summary>
+[MemoryDiagnoser]
+public class WarmDecisionBenchmarks
+{
+    private readonly Dictionary<HeaderHash, string> _floorMap = [];
+    private string _header = "";
+    private Authorizer _authorizer = null!;
+    private AuthorizationRequest _request = null!;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        var fixture = DecisionFixture.Create(certificates: 1, certificateCacheSize: 10_000);
+        _authorizer = fixture.Authorizer;
+        _header = fixture.Headers[0];
+        _request = fixture.Request(0);
+        _floorMap[HeaderHash.Of(_header)] = DecisionFixture.ClientId(0);
+        if (!WarmDecision() || Floor() is null)
+        {
+            throw new InvalidOperationException("the warm decision is not an allow: the figures would measure a failure path");
+        }
+    }
+
+    [Benchmark(Baseline = true, Description = "floor: SHA-256 of header + dictionary look-up")]
+    public string? Floor() => _floorMap.GetValueOrDefault(HeaderHash.Of(_header));
+
+    [Benchmark(Description = "TppGate warm decision (allow)")]
+    public bool WarmDecision() => _authorizer.AuthorizeAsync(_request).GetAwaiter().GetResult().IsAllowed;
+
+    private readonly record struct HeaderHash(ulong A, ulong B, ulong C, ulong D)
+    {
+        public static HeaderHash Of(string header)
+        {
+            Span<byte> bytes = stackalloc byte[Encoding.UTF8.GetMaxByteCount(header.Length)];
+            var n = Encoding.UTF8.GetBytes(header, bytes);
+            Span<byte> hash = stackalloc byte[32];
+            SHA256.HashData(bytes[..n], hash);
+            var w = MemoryMarshal.Cast<byte, ulong>(hash);
+            return new HeaderHash(w[0], w[1], w[2], w[3]);
+        }
+    }
+}
+
+/// <summary>
+/// A cold decision (a certificate value the cache has not seen, binding cached) against the bare BCL cost of
+/// loading the same certificate and building its chain with the same policy. Target: at most 1.15x.
+/// </summary>
+[MemoryDiagnoser]
+public class ColdDecisionBenchmarks
+{
+    private const int Certificates = 64;
+    private DecisionFixture _fixture = null!;
+    private int _next;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        // A verdict cache of two entries over 64 rotating certificates: every decision misses it.
+        _fixture = DecisionFixture.Create(Certificates, certificateCacheSize: 2);
+        for (var i = 0; i < Certificates; i++)
+        {
+            if (!ColdDecision() || !Baseline())
+            {
+                throw new InvalidOperationException("a cold decision is not an allow: the figures would measure a failure path");
+            }
+        }
+    }
+
+    [Benchmark(Baseline = true, Description = "BCL: load DER + X509Chain.Build")]
+    public bool Baseline()
+    {
+        var i = Next();
+        using var certificate = X509CertificateLoader.LoadCertificate(Convert.FromBase64String(_fixture.Headers[i]));
+        using var chain = new X509Chain();
+        var policy = chain.ChainPolicy;
+        policy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+        policy.CustomTrustStore.Add(_fixture.Anchors.Anchors[0]);
+        policy.ExtraStore.AddRange(_fixture.Anchors.Intermediates);
+        policy.ApplicationPolicy.Add(new Oid("1.3.6.1.5.5.7.3.2"));
+        policy.VerificationTime = _fixture.Now.UtcDateTime;
+        policy.DisableCertificateDownloads = true;
+        policy.RevocationMode = X509RevocationMode.NoCheck;
+        try
+        {
+            return chain.Build(certificate);
+        }
+        finally
+        {
+            foreach (var element in chain.ChainElements)
+            {
+                element.Certificate.Dispose();
+            }
+        }
+    }
+
+    [Benchmark(Description = "TppGate cold decision (allow)")]
+    public bool ColdDecision() => _fixture.Authorizer.AuthorizeAsync(_fixture.Request(Next())).GetAwaiter().GetResult().IsAllowed;
+
+    private int Next() => _next = (_next + 1) % Certificates;
+}
+
+/// <summary>An authorizer over an in-memory store with <c>n</c> registered QWACs, at a fixed time.</summary>
+internal sealed class DecisionFixture
+{
+    private DecisionFixture(Authorizer authorizer, TrustAnchorSet anchors, string[] headers, DateTimeOffset now)
+    {
+        Authorizer = authorizer;
+        Anchors = anchors;
+        Headers = headers;
+        Now = now;
+    }
+
+    public Authorizer Authorizer { get; }
+
+    public TrustAnchorSet Anchors { get; }
+
+    public string[] Headers { get; }
+
+    public DateTimeOffset Now { get; }
+
+    public static string ClientId(int i) => "client-" + i;
+
+    public AuthorizationRequest Request(int i) => new(Headers[i], CertificateSourceFormat.Base64, null, ClientId(i), "accounts", null);
+
+    public static DecisionFixture Create(int certificates, int certificateCacheSize)
+    {
+        var catalogue = CertificateCatalogue.Shared;
+        var now = catalogue.ReferenceTime.AddDays(1);
+        var clock = new FixedClock(now);
+        var anchors = new StaticTrustAnchorProvider([catalogue.Root.Certificate, catalogue.IssuingCa.Certificate], "benchmark");
+        var options = new AuthorizerOptions
+        {
+            CertificateCacheSize = certificateCacheSize,
+            ApiRoles = { ["accounts"] = ["PSP_AI"] },
+
+            // The clock is fixed, so the feed read below stays fresh for the whole run.
+            PropagationBound = TimeSpan.FromDays(1),
+        };
+        var chainOptions = new ChainValidationOptions();
+        var store = new InMemoryBindingStore(clock);
+        var headers = new string[certificates];
+        for (var i = 0; i < certificates; i++)
+        {
+            var qwac = catalogue.IssuingCa.Issue(CertificateProfile.Qwac($"bench-{i}.tpp.example", Psd2Role.AccountInformation, Psd2Role.PaymentInitiation));
+            headers[i] = PkiExport.Base64Der(qwac);
+            var t = CertificateThumbprints.Of(qwac);
+            store.RegisterAsync(new CertificateBinding
+            {
+                ClientId = ClientId(i),
+                Sha256 = t.Sha256Hex,
+                Thumbprint = t.X5tS256,
+                SpkiSha256 = t.SpkiSha256Hex,
+                Subject = qwac.Subject,
+                Issuer = qwac.Issuer,
+                NotBefore = qwac.NotBefore,
+                NotAfter = qwac.NotAfter,
+                CreatedBy = "benchmark",
+                CreatedAt = now,
+            }).GetAwaiter().GetResult();
+        }
+
+        var bindings = new BindingCache(options, clock);
+        bindings.MarkFeedRead(now);
+        var verifier = new CertificateVerifier(new ChainValidator(anchors, chainOptions, clock), anchors, options, new CertificateReaderOptions(), chainOptions, clock);
+        var authorizer = new Authorizer(verifier, bindings, store, options, clock);
+        return new DecisionFixture(authorizer, anchors.Current!, headers, now);
+    }
+
+    private sealed class FixedClock(DateTimeOffset now) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => now;
+    }
+}

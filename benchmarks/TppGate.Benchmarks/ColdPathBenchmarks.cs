@@ -81,6 +81,21 @@ public class ColdPathBenchmarks
         return chain.Trusted && profile.HasPsd2Roles;
     }
 
+    [Benchmark(Description = "BCL: load DER only")]
+    public int LoadOnly()
+    {
+        using var certificate = X509CertificateLoader.LoadCertificate(Convert.FromBase64String(header));
+        return certificate.RawDataMemory.Length;
+    }
+
+    [Benchmark(Description = "TppGate: read header only")]
+    public bool ReadOnly()
+    {
+        var read = ForwardedCertificateReader.Read(header, CertificateSourceFormat.Base64);
+        read.Value?.Dispose();
+        return read.Succeeded;
+    }
+
     private sealed class FixedClock(DateTimeOffset now) : TimeProvider
     {
         public override DateTimeOffset GetUtcNow() => now;

@@ -21,6 +21,13 @@ internal sealed record LoadOptions
 
     public int StartupRuns { get; init; } = 5;
 
+    /// <summary>
+    /// Time between registering the certificate and the measured load. The host's change feed re-reads the last
+    /// 30 s (Authorizer:ChangeLookBack) every second and invalidates what it finds, so before this has passed the
+    /// "warm" run would still be re-reading the new binding from storage about once a second.
+    /// </summary>
+    public TimeSpan Settle { get; init; } = TimeSpan.FromSeconds(31);
+
     public bool Load { get; init; } = true;
 
     public bool Startup { get; init; } = true;
@@ -43,10 +50,11 @@ internal sealed record LoadOptions
           --http <1.1|2>       HTTP version (default 1.1)
           --rounds <n>         measured rounds, alternating targets (default 1)
           --startup-runs <n>   process starts per server (default 5)
+          --settle <s>         seconds from registering the certificate to the measured load (default 31, past the change feed's 30 s look-back)
           --no-load | --no-startup
           --configuration <c>  build configuration of the server dlls (default Release)
           --fail-on-miss       exit 2 when a ratio misses its target
-          --quick              smoke check: --duration 2 --warmup 1 --workers 8 --startup-runs 1
+          --quick              smoke check: --duration 2 --warmup 1 --workers 8 --startup-runs 1 --settle 0
         """;
 
     public static LoadOptions Parse(IReadOnlyList<string> args)
@@ -65,11 +73,12 @@ internal sealed record LoadOptions
                 "--http" => options with { HttpVersion = Value() switch { "1.1" => System.Net.HttpVersion.Version11, "2" or "2.0" => System.Net.HttpVersion.Version20, var v => throw new ArgumentException($"--http {v}: use 1.1 or 2.") } },
                 "--rounds" => options with { Rounds = Positive(Value()) },
                 "--startup-runs" => options with { StartupRuns = Positive(Value()) },
+                "--settle" => options with { Settle = TimeSpan.FromSeconds(double.Parse(Value(), CultureInfo.InvariantCulture)) },
                 "--no-load" => options with { Load = false },
                 "--no-startup" => options with { Startup = false },
                 "--configuration" => options with { Configuration = Value() },
                 "--fail-on-miss" => options with { FailOnMiss = true },
-                "--quick" => options with { Duration = TimeSpan.FromSeconds(2), WarmUp = TimeSpan.FromSeconds(1), Workers = 8, StartupRuns = 1, Rounds = 1 },
+                "--quick" => options with { Duration = TimeSpan.FromSeconds(2), WarmUp = TimeSpan.FromSeconds(1), Workers = 8, StartupRuns = 1, Rounds = 1, Settle = TimeSpan.Zero },
                 _ => throw new ArgumentException($"Unknown flag {flag}.\n{Usage}"),
             };
         }

@@ -1,0 +1,100 @@
+using System.Globalization;
+
+namespace TppGate.LoadTest;
+
+/// <summary>The run's settings, from command-line flags.</summary>
+internal sealed record LoadOptions
+{
+    public TimeSpan Duration { get; init; } = TimeSpan.FromSeconds(15);
+
+    public TimeSpan WarmUp { get; init; } = TimeSpan.FromSeconds(3);
+
+    public int Workers { get; init; } = 32;
+
+    /// <summary>Upper bound on measured requests per target; 0 means the duration alone bounds the run.</summary>
+    public long MaxRequests { get; init; }
+
+    public Version HttpVersion { get; init; } = System.Net.HttpVersion.Version11;
+
+    /// <summary>Measured rounds per target, alternating authorizer and baseline so drift in machine load hits both.</summary>
+    public int Rounds { get; init; } = 1;
+
+    public int StartupRuns { get; init; } = 5;
+
+    /// <summary>
+    /// Time between registering the certificate and the measured load. The host's change feed re-reads the last
+    /// 30 s (Authorizer:ChangeLookBack) every second and invalidates what it finds, so before this has passed the
+    /// "warm" run would still be re-reading the new binding from storage about once a second.
+    /// </summary>
+    public TimeSpan Settle { get; init; } = TimeSpan.FromSeconds(31);
+
+    public bool Load { get; init; } = true;
+
+    public bool Startup { get; init; } = true;
+
+    public string Configuration { get; init; } = "Release";
+
+    public double ThroughputTarget { get; init; } = 0.70;
+
+    public double StartupTarget { get; init; } = 2.0;
+
+    /// <summary>Exit non-zero when a ratio misses its target (errors always fail the run).</summary>
+    public bool FailOnMiss { get; init; }
+
+    public const string Usage = """
+        TppGate load run: authorizer vs bare Kestrel (both mutual TLS on 127.0.0.1), throughput and start-up.
+          --duration <s>       measured seconds per target and round (default 15)
+          --warmup <s>         warm-up seconds per target, excluded (default 3)
+          --workers <n>        concurrent closed-loop workers = keep-alive connections on HTTP/1.1 (default 32)
+          --max-requests <n>   stop a measured phase after n requests (default 0: duration only)
+          --http <1.1|2>       HTTP version (default 1.1)
+          --rounds <n>         measured rounds, alternating targets (default 1)
+          --startup-runs <n>   process starts per server (default 5)
+          --settle <s>         seconds from registering the certificate to the measured load (default 31, past the change feed's 30 s look-back)
+          --no-load | --no-startup
+          --configuration <c>  build configuration of the server dlls (default Release)
+          --fail-on-miss       exit 2 when a ratio misses its target
+          --quick              smoke check: --duration 2 --warmup 1 --workers 8 --startup-runs 1 --settle 0
+        """;
+
+    public static LoadOptions Parse(IReadOnlyList<string> args)
+    {
+        var options = new LoadOptions();
+        for (var i = 0; i < args.Count; i++)
+        {
+            var flag = args[i];
+            string Value() => i + 1 < args.Count ? args[++i] : throw new ArgumentException($"{flag} needs a value.");
+            options = flag switch
+            {
+                "--duration" => options with { Duration = Seconds(Value()) },
+                "--warmup" => options with { WarmUp = Seconds(Value()) },
+                "--workers" => options with { Workers = Positive(Value()) },
+                "--max-requests" => options with { MaxRequests = long.Parse(Value(), CultureInfo.InvariantCulture) },
+                "--http" => options with { HttpVersion = Value() switch { "1.1" => System.Net.HttpVersion.Version11, "2" or "2.0" => System.Net.HttpVersion.Version20, var v => throw new ArgumentException($"--http {v}: use 1.1 or 2.") } },
+                "--rounds" => options with { Rounds = Positive(Value()) },
+                "--startup-runs" => options with { StartupRuns = Positive(Value()) },
+                "--settle" => options with { Settle = TimeSpan.FromSeconds(double.Parse(Value(), CultureInfo.InvariantCulture)) },
+                "--no-load" => options with { Load = false },
+                "--no-startup" => options with { Startup = false },
+                "--configuration" => options with { Configuration = Value() },
+                "--fail-on-miss" => options with { FailOnMiss = true },
+                "--quick" => options with { Duration = TimeSpan.FromSeconds(2), WarmUp = TimeSpan.FromSeconds(1), Workers = 8, StartupRuns = 1, Rounds = 1, Settle = TimeSpan.Zero },
+                _ => throw new ArgumentException($"Unknown flag {flag}.\n{Usage}"),
+            };
+        }
+
+        return options;
+    }
+
+    private static TimeSpan Seconds(string value)
+    {
+        var seconds = double.Parse(value, CultureInfo.InvariantCulture);
+        return seconds > 0 ? TimeSpan.FromSeconds(seconds) : throw new ArgumentException("Durations are positive seconds.");
+    }
+
+    private static int Positive(string value)
+    {
+        var n = int.Parse(value, CultureInfo.InvariantCulture);
+        return n > 0 ? n : throw new ArgumentException("Counts are positive.");
+    }
+}

@@ -9,6 +9,10 @@ namespace TppGate.Core.Authorization;
 /// </summary>
 public sealed class BindingChangeWatcher(IBindingStore store, BindingCache cache, AuthorizerOptions options, TimeProvider time)
 {
+    // Changes already acted on. The look-back window returns each change for 30 s; invalidating it again on
+    // every read would drop a freshly re-read binding once a second and send its requests to storage.
+    private readonly Dictionary<BindingChange, DateTimeOffset> _seen = [];
+
     /// <summary>The last failure, for health and logs; null after a successful read.</summary>
     public Exception? LastError { get; private set; }
 
@@ -33,10 +37,23 @@ public sealed class BindingChangeWatcher(IBindingStore store, BindingCache cache
         {
             using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             deadline.CancelAfter(options.ChangePollInterval + options.Deadline);
-            var changes = await store.GetChangesSinceAsync(startedAt - options.ChangeLookBack, deadline.Token);
-            foreach (var change in changes)
+            var since = startedAt - options.ChangeLookBack;
+            var changes = await store.GetChangesSinceAsync(since, deadline.Token);
+            lock (_seen)
             {
-                cache.Invalidate(change.Sha256);
+                foreach (var change in changes)
+                {
+                    if (_seen.TryAdd(change, startedAt))
+                    {
+                        cache.Invalidate(change.Sha256);
+                    }
+                }
+
+                // Forget what can no longer come back, with one more window to spare for writers' clock skew.
+                foreach (var old in _seen.Where(e => e.Value < since - options.ChangeLookBack).Select(e => e.Key).ToArray())
+                {
+                    _seen.Remove(old);
+                }
             }
 
             // Freshness counts from when the read started: a change written after that is seen next time.

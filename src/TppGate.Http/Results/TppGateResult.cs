@@ -43,7 +43,7 @@ public sealed class TppGateResult : IResult, IActionResult
     }
 
     /// <inheritdoc />
-    public Task ExecuteAsync(HttpContext httpContext)
+    public async Task ExecuteAsync(HttpContext httpContext)
     {
         ArgumentNullException.ThrowIfNull(httpContext);
         var response = httpContext.Response;
@@ -56,11 +56,14 @@ public sealed class TppGateResult : IResult, IActionResult
 
         if (_body is null)
         {
-            return Task.CompletedTask;
+            return;
         }
 
+        // One buffer with a Content-Length: one write, no chunked framing, no extra flush on the hot path.
+        var json = JsonSerializer.SerializeToUtf8Bytes(_body, _body.GetType(), HttpJsonContext.Default);
         response.ContentType = _contentType;
-        return JsonSerializer.SerializeAsync(response.Body, _body, _body.GetType(), HttpJsonContext.Default, httpContext.RequestAborted);
+        response.ContentLength = json.Length;
+        await response.Body.WriteAsync(json, httpContext.RequestAborted);
     }
 
     /// <inheritdoc />

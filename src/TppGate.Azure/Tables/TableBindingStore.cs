@@ -310,7 +310,7 @@ public sealed partial class TableBindingStore : IBindingStore
 
         return [.. changes
             .OrderBy(c => c.RowKey, StringComparer.Ordinal)
-            .Select(c => new BindingChange(c.Sha256, c.ClientId, c.At))];
+            .Select(c => new BindingChange(c.Sha256, c.ClientId, c.At, c.PartitionKey + "/" + c.RowKey))];
     }
 
     private static TableClientOptions CreateClientOptions(int maxRetries, TimeSpan networkTimeout, TimeSpan delay, RetryMode mode)

@@ -39,7 +39,8 @@ public sealed record RevokeResult(RevokeOutcome Outcome, CertificateBinding? Bin
 /// <param name="Sha256">The certificate whose binding changed.</param>
 /// <param name="ClientId">The client concerned.</param>
 /// <param name="At">When it changed (the writer's clock).</param>
-public sealed record BindingChange(string Sha256, string ClientId, DateTimeOffset At);
+/// <param name="Id">What tells this change from another of the same certificate at the same instant (a row key).</param>
+public sealed record BindingChange(string Sha256, string ClientId, DateTimeOffset At, string? Id = null);
 
 /// <summary>
 /// The binding registry port. "Not found" is a value, never an exception. Every write is conditional (ETags);

@@ -35,7 +35,7 @@ public sealed class InMemoryBindingStore(TimeProvider? time = null) : IBindingSt
 
             _byCertificate.Add(binding.Sha256, binding);
             _audit.Add(new AuditRecord(binding.ClientId, binding.Sha256, AuditAction.Registered, binding.CreatedBy, now, null, null, binding));
-            _changes.Add(new BindingChange(binding.Sha256, binding.ClientId, now));
+            _changes.Add(new BindingChange(binding.Sha256, binding.ClientId, now, Guid.NewGuid().ToString("N")));
             return Task.FromResult(new RegisterResult(RegisterOutcome.Created, binding));
         }
     }
@@ -59,7 +59,7 @@ public sealed class InMemoryBindingStore(TimeProvider? time = null) : IBindingSt
             var revoked = existing with { Status = BindingStatus.Revoked, RevokedBy = actor, RevokedAt = now, RevocationReason = reason };
             _byCertificate[sha256] = revoked;
             _audit.Add(new AuditRecord(clientId, sha256, AuditAction.Revoked, actor, now, reason, existing, revoked));
-            _changes.Add(new BindingChange(sha256, clientId, now));
+            _changes.Add(new BindingChange(sha256, clientId, now, Guid.NewGuid().ToString("N")));
             return Task.FromResult(new RevokeResult(RevokeOutcome.Revoked, revoked));
         }
     }

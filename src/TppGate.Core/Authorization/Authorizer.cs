@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using TppGate.Core.Bindings;
 
 namespace TppGate.Core.Authorization;
@@ -14,6 +15,8 @@ public sealed class Authorizer(
     AuthorizerOptions options,
     TimeProvider time)
 {
+    private readonly ConcurrentDictionary<string, Lazy<Task<CertificateBinding?>>> _reads = new(StringComparer.Ordinal);
+
     /// <summary>Decides one request.</summary>
     public ValueTask<AuthorizationDecision> AuthorizeAsync(AuthorizationRequest request, CancellationToken cancellationToken = default)
     {
@@ -57,24 +60,35 @@ public sealed class Authorizer(
     private async ValueTask<AuthorizationDecision> DecideAfterReadAsync(AuthorizationRequest request, string? clientId, ValidatedCertificate certificate, CancellationToken cancellationToken)
     {
         var sha256 = certificate.Thumbprints.Sha256Hex;
-        var epoch = bindings.Epoch;
+
+        // One storage read per certificate at a time: concurrent misses for the same certificate share it.
+        var read = _reads.GetOrAdd(sha256, ReadBinding);
         CertificateBinding? binding;
         try
         {
-            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            deadline.CancelAfter(options.Deadline);
-
-            // WaitAsync bounds the wait even if the store ignores its token.
-            binding = await store.GetByCertificateAsync(sha256, deadline.Token).WaitAsync(options.Deadline, time, cancellationToken);
+            // WaitAsync bounds each caller's wait even if the store ignores its token.
+            binding = await read.Value.WaitAsync(options.Deadline, time, cancellationToken);
         }
         catch (Exception ex) when (ex is BindingStoreUnavailableException or TimeoutException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
         {
             return AuthorizationDecision.Deny(DenyCode.ServiceUnavailable, $"binding store: {ex.GetType().Name}: {ex.Message}", certificate, clientId);
         }
+        finally
+        {
+            _reads.TryRemove(KeyValuePair.Create(sha256, read));
+        }
 
-        bindings.Store(sha256, binding, epoch);
         return Decide(request, clientId, certificate, binding);
     }
+
+    private Lazy<Task<CertificateBinding?>> ReadBinding(string sha256) => new(async () =>
+    {
+        var epoch = bindings.Epoch;
+        using var deadline = new CancellationTokenSource(options.Deadline, time);
+        var binding = await store.GetByCertificateAsync(sha256, deadline.Token);
+        bindings.Store(sha256, binding, epoch);
+        return binding;
+    });
 
     private AuthorizationDecision Decide(AuthorizationRequest request, string? clientId, ValidatedCertificate certificate, CertificateBinding? binding)
     {

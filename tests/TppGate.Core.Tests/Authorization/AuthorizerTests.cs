@@ -135,6 +135,22 @@ public sealed class AuthorizerTests
     }
 
     [Fact]
+    public async Task Concurrent_misses_for_one_certificate_share_one_storage_read()
+    {
+        var h = new AuthorizerHarness();
+        var qwac = AuthorizerHarness.NewQwac();
+        await h.BindAsync("tpp-1", qwac);
+        h.Store.Hang = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        var pending = Enumerable.Range(0, 10).Select(_ => h.AskAsync(qwac, "tpp-1").AsTask()).ToArray();
+        h.Store.Hang.SetResult();
+        var decisions = await Task.WhenAll(pending).WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
+
+        Assert.All(decisions, d => Assert.True(d.IsAllowed));
+        Assert.Equal(1, h.Store.Reads);
+    }
+
+    [Fact]
     public async Task Binding_outside_its_activation_window_is_not_bound()
     {
         var h = new AuthorizerHarness();

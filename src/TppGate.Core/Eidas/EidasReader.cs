@@ -17,12 +17,23 @@ public static class EidasReader
     private static readonly byte[] QcTypeOid = ContentOf(Oids.QcType);
     private static readonly byte[] Psd2StatementOid = ContentOf(Oids.Psd2Statement);
     private static readonly byte[] OrganizationIdentifierOid = ContentOf(Oids.OrganizationIdentifier);
+    private static readonly byte[] QcStatementsOid = ContentOf(Oids.QcStatements);
+    private static readonly Asn1Tag VersionTag = new(TagClass.ContextSpecific, 0, isConstructed: true);
+    private static readonly Asn1Tag ExtensionsTag = new(TagClass.ContextSpecific, 3, isConstructed: true);
 
     /// <summary>Reads the eIDAS/PSD2 content of <paramref name="certificate"/>.</summary>
     /// <exception cref="ArgumentNullException"><paramref name="certificate"/> is null.</exception>
     public static EidasProfile Read(X509Certificate2 certificate)
     {
         ArgumentNullException.ThrowIfNull(certificate);
+
+        // Walking the DER ourselves is cheaper than X509Certificate2.Extensions, which materialises every
+        // extension through the platform on first use: that was most of the eIDAS cost on the cold path.
+        if (TryLocate(certificate.RawDataMemory, out var located, out var subject))
+        {
+            return Read(located, subject);
+        }
+
         ReadOnlyMemory<byte>? qc = null;
         foreach (var extension in certificate.Extensions)
         {
@@ -34,6 +45,61 @@ public static class EidasReader
         }
 
         return Read(qc, certificate.SubjectName.RawData);
+    }
+
+    /// <summary>Finds the qcStatements extension value and the subject Name in a DER certificate (RFC 5280 4.1).</summary>
+    internal static bool TryLocate(ReadOnlyMemory<byte> der, out ReadOnlyMemory<byte>? qcStatements, out ReadOnlyMemory<byte> subject)
+    {
+        qcStatements = null;
+        subject = default;
+        try
+        {
+            var tbs = new AsnReader(der, AsnEncodingRules.DER).ReadSequence().ReadSequence();
+            if (tbs.PeekTag().HasSameClassAndValue(VersionTag))
+            {
+                tbs.ReadEncodedValue();
+            }
+
+            tbs.ReadEncodedValue(); // serialNumber
+            tbs.ReadEncodedValue(); // signature
+            tbs.ReadEncodedValue(); // issuer
+            tbs.ReadEncodedValue(); // validity
+            subject = tbs.ReadEncodedValue();
+            tbs.ReadEncodedValue(); // subjectPublicKeyInfo
+            while (tbs.HasData)
+            {
+                if (!tbs.PeekTag().HasSameClassAndValue(ExtensionsTag))
+                {
+                    tbs.ReadEncodedValue(); // issuerUniqueID, subjectUniqueID
+                    continue;
+                }
+
+                var extensions = tbs.ReadSequence(ExtensionsTag).ReadSequence();
+                while (extensions.HasData)
+                {
+                    var extension = extensions.ReadSequence();
+                    if (!ReadOidContent(extension).SequenceEqual(QcStatementsOid))
+                    {
+                        continue;
+                    }
+
+                    if (extension.PeekTag().HasSameClassAndValue(Asn1Tag.Boolean))
+                    {
+                        extension.ReadBoolean(); // critical
+                    }
+
+                    qcStatements = extension.ReadOctetString();
+                    return true;
+                }
+            }
+
+            return true;
+        }
+        catch (AsnContentException)
+        {
+            // Let the platform's reader decide what it makes of an encoding we do not follow.
+            return false;
+        }
     }
 
     /// <summary>Reads from the raw qcStatements extension value and the DER subject Name.</summary>

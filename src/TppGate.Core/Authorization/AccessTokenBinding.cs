@@ -1,4 +1,3 @@
-using System.Buffers.Text;
 using System.Text.Json;
 
 namespace TppGate.Core.Authorization;
@@ -29,8 +28,8 @@ internal static class AccessTokenBinding
         }
 
         var payload = token.AsSpan(first + 1, second - first - 1);
-        var bytes = new byte[Base64Url.GetMaxDecodedLength(payload.Length)];
-        if (!Base64Url.TryDecodeFromChars(payload, bytes, out var written))
+        var bytes = new byte[System.Buffers.Text.Base64Url.GetMaxDecodedLength(payload.Length)];
+        if (!Certificates.Base64Url.TryDecode(payload, bytes, out var written))
         {
             return false;
         }

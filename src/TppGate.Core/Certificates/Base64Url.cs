@@ -5,6 +5,20 @@ internal static class Base64Url
 {
     public static string Encode(ReadOnlySpan<byte> data) => System.Buffers.Text.Base64Url.EncodeToString(data);
 
+    /// <remarks>
+    /// <see cref="System.Buffers.Text.Base64Url.TryDecodeFromChars(ReadOnlySpan{char}, Span{byte}, out int)"/>
+    /// returns false only for a short destination: bad characters or a bad length throw FormatException.
+    /// </remarks>
     public static bool TryDecode(ReadOnlySpan<char> text, Span<byte> destination, out int written)
-        => System.Buffers.Text.Base64Url.TryDecodeFromChars(text, destination, out written);
+    {
+        try
+        {
+            return System.Buffers.Text.Base64Url.TryDecodeFromChars(text, destination, out written);
+        }
+        catch (FormatException)
+        {
+            written = 0;
+            return false;
+        }
+    }
 }

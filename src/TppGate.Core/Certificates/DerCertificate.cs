@@ -30,10 +30,19 @@ internal static class DerCertificate
         try
         {
             certificate = X509CertificateLoader.LoadCertificate(der);
+
+            // OpenSSL parses validity times and names lazily: a certificate with a malformed UTCTime loads, then
+            // throws from NotAfter. Touch them here so every later reader gets values, never an exception.
+            _ = certificate.NotBefore;
+            _ = certificate.NotAfter;
+            _ = certificate.Subject;
+            _ = certificate.Issuer;
             return CertificateReadError.None;
         }
         catch (CryptographicException)
         {
+            certificate?.Dispose();
+            certificate = null;
             message = "The bytes are DER but not an X.509 certificate.";
             return CertificateReadError.InvalidDer;
         }

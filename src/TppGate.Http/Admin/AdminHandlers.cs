@@ -294,9 +294,11 @@ public sealed partial class AdminHandlers(
             return BadRequest(context, "CLIENT_ID_MISSING", "The request names no client_id.");
         }
 
-        if (clientId.Length > authorizerOptions.MaxClientIdLength || clientId.Any(char.IsControl))
+        // '%' is refused because path routes (list, audit, revoke) decode the client_id once more after routing,
+        // so a client_id holding '%' could be registered but never revoked by its own name.
+        if (clientId.Length > authorizerOptions.MaxClientIdLength || clientId.Any(char.IsControl) || clientId.Contains('%', StringComparison.Ordinal))
         {
-            return BadRequest(context, "CLIENT_ID_INVALID", $"A client_id has 1 to {authorizerOptions.MaxClientIdLength} characters and no control characters.");
+            return BadRequest(context, "CLIENT_ID_INVALID", $"A client_id has 1 to {authorizerOptions.MaxClientIdLength} characters, no control characters and no '%'.");
         }
 
         return null;

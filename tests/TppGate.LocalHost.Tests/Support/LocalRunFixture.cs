@@ -108,6 +108,22 @@ public sealed class LocalRunFixture : IAsyncLifetime
         }
     }
 
+    /// <summary>An HTTPS client of any run's authorizer (e.g. an isolated run) presenting <paramref name="certificate"/>.</summary>
+    public static HttpClient AuthorizerOf(LocalRun run, X509Certificate2 certificate)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        return Client(run.AuthorizerUri, certificate, run);
+    }
+
+    /// <summary>An HTTPS client of any run's admin API, with its admin key.</summary>
+    public static HttpClient AdminOf(LocalRun run)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        var client = Client(run.AdminUri, null, run);
+        client.DefaultRequestHeaders.Add("X-Admin-Key", run.AdminKey);
+        return client;
+    }
+
     private static HttpClient Client(Uri baseAddress, X509Certificate2? clientCertificate, LocalRun run)
     {
         using var server = X509CertificateLoader.LoadCertificateFromFile(run.Pki.ServerCertificatePath);

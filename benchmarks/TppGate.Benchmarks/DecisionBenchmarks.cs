@@ -120,15 +120,21 @@ public class ColdDecisionBenchmarks
 /// <summary>An authorizer over an in-memory store with <c>n</c> registered QWACs, at a fixed time.</summary>
 internal sealed class DecisionFixture
 {
-    private DecisionFixture(Authorizer authorizer, TrustAnchorSet anchors, string[] headers, DateTimeOffset now)
+    private DecisionFixture(Authorizer authorizer, BindingCache bindings, CertificateVerifier verifier, TrustAnchorSet anchors, string[] headers, DateTimeOffset now)
     {
         Authorizer = authorizer;
+        Bindings = bindings;
+        Verifier = verifier;
         Anchors = anchors;
         Headers = headers;
         Now = now;
     }
 
     public Authorizer Authorizer { get; }
+
+    public BindingCache Bindings { get; }
+
+    public CertificateVerifier Verifier { get; }
 
     public TrustAnchorSet Anchors { get; }
 
@@ -140,7 +146,7 @@ internal sealed class DecisionFixture
 
     public AuthorizationRequest Request(int i) => new(Headers[i], CertificateSourceFormat.Base64, null, ClientId(i), "accounts", null);
 
-    public static DecisionFixture Create(int certificates, int certificateCacheSize)
+    public static DecisionFixture Create(int certificates, int certificateCacheSize, int bindingCacheSize = 100_000)
     {
         var catalogue = CertificateCatalogue.Shared;
         var now = catalogue.ReferenceTime.AddDays(1);
@@ -149,6 +155,7 @@ internal sealed class DecisionFixture
         var options = new AuthorizerOptions
         {
             CertificateCacheSize = certificateCacheSize,
+            BindingCacheSize = bindingCacheSize,
             ApiRoles = { ["accounts"] = ["PSP_AI"] },
 
             // The clock is fixed, so the feed read below stays fresh for the whole run.
@@ -181,7 +188,7 @@ internal sealed class DecisionFixture
         bindings.MarkFeedRead(now);
         var verifier = new CertificateVerifier(new ChainValidator(anchors, chainOptions, clock), anchors, options, new CertificateReaderOptions(), chainOptions, clock);
         var authorizer = new Authorizer(verifier, bindings, store, options, clock);
-        return new DecisionFixture(authorizer, anchors.Current!, headers, now);
+        return new DecisionFixture(authorizer, bindings, verifier, anchors.Current!, headers, now);
     }
 
     private sealed class FixedClock(DateTimeOffset now) : TimeProvider

@@ -4,6 +4,11 @@ using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Running;
 using BenchmarkDotNet.Toolchains.InProcess.Emit;
 
+if (args.Contains("--cache-memory"))
+{
+    return TppGate.Benchmarks.CacheMemory.Run();
+}
+
 // --ci: a dry run in-process (one invocation each, no separate build) that proves every benchmark runs.
 if (args.Contains("--ci"))
 {

@@ -145,42 +145,13 @@ public sealed class CertificateVerifier
         if (!chain.Trusted)
         {
             var f = chain.Failures;
-            DenyCode code;
-            if (f.Contains(ChainFailure.NoTrustAnchors) || (f.Contains(ChainFailure.RevocationUnknown) && f.Count == 1))
-            {
-                code = DenyCode.ServiceUnavailable;
-            }
-            else if (f.Any(x => x is ChainFailure.Untrusted or ChainFailure.WrongUsage or ChainFailure.InvalidBasicConstraints or ChainFailure.UnknownCriticalExtension or ChainFailure.WeakAlgorithm))
-            {
-                code = DenyCode.CertificateInvalid;
-            }
-            else if (f.Contains(ChainFailure.Revoked))
-            {
-                code = DenyCode.CertificateRevoked;
-            }
-            else if (f.Any(x => x is ChainFailure.Expired or ChainFailure.NotYetValid))
-            {
-                code = DenyCode.CertificateExpired;
-            }
-            else
-            {
-                code = DenyCode.CertificateInvalid;
-            }
-
+            var code = DenyCodes.FromChain(chain);
             return (code, $"chain: {string.Join(',', f)}; {chain.Detail}");
         }
 
-        if (_options.RequirePsd2)
+        if (Psd2Acceptance.Refusal(profile, _options.RequirePsd2) is { } refusal)
         {
-            if (!profile.HasPsd2Roles)
-            {
-                return (DenyCode.CertificateInvalid, "no PSD2 statement with a standard role");
-            }
-
-            if (profile.IsSealOnly)
-            {
-                return (DenyCode.CertificateInvalid, "a QSealC (QcType eseal) is not a TLS client certificate");
-            }
+            return (DenyCode.CertificateInvalid, refusal);
         }
 
         return (null, null);

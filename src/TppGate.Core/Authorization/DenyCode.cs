@@ -1,3 +1,5 @@
+using TppGate.Core.Trust;
+
 namespace TppGate.Core.Authorization;
 
 /// <summary>
@@ -68,6 +70,33 @@ public static class DenyCodes
         DenyCode.ServiceUnavailable => 503,
         _ => 401,
     };
+
+    /// <summary>
+    /// The deny for an untrusted chain. An unknown CA's certificate learns only CERTIFICATE_INVALID, whatever
+    /// else failed; a dependency failure (no anchors, revocation unknown) is 503.
+    /// </summary>
+    /// <exception cref="ArgumentNullException"><paramref name="chain"/> is null.</exception>
+    public static DenyCode FromChain(ChainValidationResult chain)
+    {
+        ArgumentNullException.ThrowIfNull(chain);
+        var f = chain.Failures;
+        if (f.Contains(ChainFailure.NoTrustAnchors) || (f.Count == 1 && f[0] == ChainFailure.RevocationUnknown))
+        {
+            return DenyCode.ServiceUnavailable;
+        }
+
+        if (f.Any(x => x is ChainFailure.Untrusted or ChainFailure.WrongUsage or ChainFailure.InvalidBasicConstraints or ChainFailure.UnknownCriticalExtension or ChainFailure.WeakAlgorithm))
+        {
+            return DenyCode.CertificateInvalid;
+        }
+
+        if (f.Contains(ChainFailure.Revoked))
+        {
+            return DenyCode.CertificateRevoked;
+        }
+
+        return f.Any(x => x is ChainFailure.Expired or ChainFailure.NotYetValid) ? DenyCode.CertificateExpired : DenyCode.CertificateInvalid;
+    }
 
     /// <summary>A short, generic sentence for the TPP; the detail goes to the log only.</summary>
     public static string ToTitle(this DenyCode code) => code switch

@@ -10,16 +10,14 @@ public static class EidasReader
     private const int MaxNameLength = 256;
 
     // Statement and attribute OIDs compared as encoded bytes: decoding each OID to a string costs more than the rest of the parse.
-    private static readonly byte[] QcComplianceOid = ContentOf(Oids.QcCompliance);
-    private static readonly byte[] QcSscdOid = ContentOf(Oids.QcSscd);
-    private static readonly byte[] QcRetentionPeriodOid = ContentOf(Oids.QcRetentionPeriod);
-    private static readonly byte[] QcPdsOid = ContentOf(Oids.QcPds);
-    private static readonly byte[] QcTypeOid = ContentOf(Oids.QcType);
-    private static readonly byte[] Psd2StatementOid = ContentOf(Oids.Psd2Statement);
-    private static readonly byte[] OrganizationIdentifierOid = ContentOf(Oids.OrganizationIdentifier);
-    private static readonly byte[] QcStatementsOid = ContentOf(Oids.QcStatements);
-    private static readonly Asn1Tag VersionTag = new(TagClass.ContextSpecific, 0, isConstructed: true);
-    private static readonly Asn1Tag ExtensionsTag = new(TagClass.ContextSpecific, 3, isConstructed: true);
+    private static readonly byte[] QcComplianceOid = CertificateDer.OidContent(Oids.QcCompliance);
+    private static readonly byte[] QcSscdOid = CertificateDer.OidContent(Oids.QcSscd);
+    private static readonly byte[] QcRetentionPeriodOid = CertificateDer.OidContent(Oids.QcRetentionPeriod);
+    private static readonly byte[] QcPdsOid = CertificateDer.OidContent(Oids.QcPds);
+    private static readonly byte[] QcTypeOid = CertificateDer.OidContent(Oids.QcType);
+    private static readonly byte[] Psd2StatementOid = CertificateDer.OidContent(Oids.Psd2Statement);
+    private static readonly byte[] OrganizationIdentifierOid = CertificateDer.OidContent(Oids.OrganizationIdentifier);
+    private static readonly byte[] QcStatementsOid = CertificateDer.OidContent(Oids.QcStatements);
 
     /// <summary>Reads the eIDAS/PSD2 content of <paramref name="certificate"/>.</summary>
     /// <exception cref="ArgumentNullException"><paramref name="certificate"/> is null.</exception>
@@ -29,7 +27,7 @@ public static class EidasReader
 
         // Walking the DER ourselves is cheaper than X509Certificate2.Extensions, which materialises every
         // extension through the platform on first use: that was most of the eIDAS cost on the cold path.
-        if (TryLocate(certificate.RawDataMemory, out var located, out var subject))
+        if (CertificateDer.TryFindExtension(certificate.RawDataMemory, QcStatementsOid, out var located, out var subject))
         {
             return Read(located, subject);
         }
@@ -45,61 +43,6 @@ public static class EidasReader
         }
 
         return Read(qc, certificate.SubjectName.RawData);
-    }
-
-    /// <summary>Finds the qcStatements extension value and the subject Name in a DER certificate (RFC 5280 4.1).</summary>
-    internal static bool TryLocate(ReadOnlyMemory<byte> der, out ReadOnlyMemory<byte>? qcStatements, out ReadOnlyMemory<byte> subject)
-    {
-        qcStatements = null;
-        subject = default;
-        try
-        {
-            var tbs = new AsnReader(der, AsnEncodingRules.DER).ReadSequence().ReadSequence();
-            if (tbs.PeekTag().HasSameClassAndValue(VersionTag))
-            {
-                tbs.ReadEncodedValue();
-            }
-
-            tbs.ReadEncodedValue(); // serialNumber
-            tbs.ReadEncodedValue(); // signature
-            tbs.ReadEncodedValue(); // issuer
-            tbs.ReadEncodedValue(); // validity
-            subject = tbs.ReadEncodedValue();
-            tbs.ReadEncodedValue(); // subjectPublicKeyInfo
-            while (tbs.HasData)
-            {
-                if (!tbs.PeekTag().HasSameClassAndValue(ExtensionsTag))
-                {
-                    tbs.ReadEncodedValue(); // issuerUniqueID, subjectUniqueID
-                    continue;
-                }
-
-                var extensions = tbs.ReadSequence(ExtensionsTag).ReadSequence();
-                while (extensions.HasData)
-                {
-                    var extension = extensions.ReadSequence();
-                    if (!ReadOidContent(extension).SequenceEqual(QcStatementsOid))
-                    {
-                        continue;
-                    }
-
-                    if (extension.PeekTag().HasSameClassAndValue(Asn1Tag.Boolean))
-                    {
-                        extension.ReadBoolean(); // critical
-                    }
-
-                    qcStatements = extension.ReadOctetString();
-                    return true;
-                }
-            }
-
-            return true;
-        }
-        catch (AsnContentException)
-        {
-            // Let the platform's reader decide what it makes of an encoding we do not follow.
-            return false;
-        }
     }
 
     /// <summary>Reads from the raw qcStatements extension value and the DER subject Name.</summary>
@@ -164,7 +107,7 @@ public static class EidasReader
 
     private static void ReadStatement(AsnReader statement, ref QcState state, List<Finding> findings)
     {
-        var oid = ReadOidContent(statement);
+        var oid = CertificateDer.ReadOidContent(statement);
         ReadOnlyMemory<byte>? info = statement.HasData ? statement.ReadEncodedValue() : null;
         statement.ThrowIfNotEmpty();
 
@@ -219,27 +162,6 @@ public static class EidasReader
         {
             findings.Add(new(FindingCodes.QcStatementsMalformed, $"Statement {NameOf(bit)} has statementInfo that does not follow ETSI EN 319 412-5 clause 4; it is ignored."));
         }
-    }
-
-    /// <summary>Reads an OID and returns its content octets without decoding them.</summary>
-    private static ReadOnlySpan<byte> ReadOidContent(AsnReader reader)
-    {
-        if (!reader.PeekTag().HasSameClassAndValue(Asn1Tag.ObjectIdentifier))
-        {
-            throw new AsnContentException("Expected an OBJECT IDENTIFIER.");
-        }
-
-        var encoded = reader.ReadEncodedValue().Span;
-        AsnDecoder.ReadEncodedValue(encoded, AsnEncodingRules.DER, out var offset, out var length, out _);
-        return encoded.Slice(offset, length);
-    }
-
-    private static byte[] ContentOf(string oid)
-    {
-        var writer = new AsnWriter(AsnEncodingRules.DER);
-        writer.WriteObjectIdentifier(oid);
-        var encoded = writer.Encode();
-        return encoded[2..];
     }
 
     private static string NameOf(int bit) => bit switch
@@ -442,7 +364,7 @@ public static class EidasReader
                 while (set.HasData)
                 {
                     var attribute = set.ReadSequence();
-                    if (!ReadOidContent(attribute).SequenceEqual(OrganizationIdentifierOid))
+                    if (!CertificateDer.ReadOidContent(attribute).SequenceEqual(OrganizationIdentifierOid))
                     {
                         continue;
                     }

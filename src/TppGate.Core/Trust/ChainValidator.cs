@@ -3,6 +3,7 @@ using System.Numerics;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
+using TppGate.Core.Asn1;
 
 namespace TppGate.Core.Trust;
 
@@ -16,6 +17,8 @@ namespace TppGate.Core.Trust;
 public sealed class ChainValidator(ITrustAnchorProvider anchors, ChainValidationOptions options, TimeProvider timeProvider)
 {
     private const string ClientAuthenticationOid = "1.3.6.1.5.5.7.3.2";
+
+    private static readonly byte[] ExtendedKeyUsageOid = CertificateDer.OidContent("2.5.29.37");
 
     // Signature algorithms whose hash is broken for certificates: MD2, MD5 and SHA-1 with RSA, DSA and ECDSA.
     private static readonly HashSet<string> WeakSignatureOids =
@@ -144,6 +147,14 @@ public sealed class ChainValidator(ITrustAnchorProvider anchors, ChainValidation
         if ((flags & X509ChainStatusFlags.NotTimeValid) != 0 || chain.ChainElements.Count == 0)
         {
             AddTimeFailures(chain, leaf, now, failures);
+        }
+
+        // X509Chain treats a missing EKU extension as "any purpose"; a QWAC carries one, so required means present.
+        if (options.RequireClientAuthentication
+            && CertificateDer.TryFindExtension(leaf.RawDataMemory, ExtendedKeyUsageOid, out var eku, out _)
+            && eku is null)
+        {
+            Add(failures, ChainFailure.WrongUsage);
         }
 
         if (!EndsInConfiguredAnchor(chain, set))

@@ -79,19 +79,16 @@ public sealed partial class AdminHandlers(
         var profile = EidasReader.Read(certificate);
         if (!chain.Trusted)
         {
-            var code = chain.Failures.Contains(ChainFailure.NoTrustAnchors) ? DenyCode.ServiceUnavailable
-                : chain.Failures.All(f => f is ChainFailure.Expired or ChainFailure.NotYetValid) ? DenyCode.CertificateExpired
-                : chain.Failures.Contains(ChainFailure.Revoked) ? DenyCode.CertificateRevoked
-                : DenyCode.CertificateInvalid;
+            var code = DenyCodes.FromChain(chain);
             LogRegistrationRefused(logger, code.ToCode(), $"{string.Join(',', chain.Failures)}: {chain.Detail}", context.TraceIdentifier);
             return code == DenyCode.ServiceUnavailable
                 ? TppGateResult.Problem(context, 503, code.ToCode(), code.ToTitle())
                 : BadRequest(context, code.ToCode(), code.ToTitle());
         }
 
-        if (authorizerOptions.RequirePsd2 && (!profile.HasPsd2Roles || profile.IsSealOnly))
+        if (Psd2Acceptance.Refusal(profile, authorizerOptions.RequirePsd2) is { } refusal)
         {
-            LogRegistrationRefused(logger, "CERTIFICATE_INVALID", "no PSD2 roles, or a seal", context.TraceIdentifier);
+            LogRegistrationRefused(logger, "CERTIFICATE_INVALID", refusal, context.TraceIdentifier);
             return BadRequest(context, "CERTIFICATE_INVALID", "The certificate is not a PSD2 QWAC with at least one role.");
         }
 

@@ -218,6 +218,18 @@ public sealed class ChainValidatorTests : IDisposable
     }
 
     [Fact]
+    public void Leaf_with_no_eku_extension_at_all_is_wrong_usage_unless_client_authentication_is_not_required()
+    {
+        var leaf = Leaf(new CertSpec { Eku = null });
+
+        var required = DefaultValidator().Validate(leaf);
+        var notRequired = DefaultValidator(configure: o => o.RequireClientAuthentication = false).Validate(leaf);
+
+        Assert.Equal([ChainFailure.WrongUsage], required.Failures);
+        Assert.True(notRequired.Trusted, notRequired.Detail);
+    }
+
+    [Fact]
     public void Leaf_without_clientAuth_is_trusted_when_client_authentication_is_not_required()
     {
         var leaf = Leaf(new CertSpec { Eku = [TestPki.ServerAuth] });

@@ -56,10 +56,12 @@ public sealed class CertificateContentTests(LocalRunFixture local)
     }
 
     [Fact]
-    public async Task Certificate_without_any_eku_extension_is_unrestricted_as_rfc5280_says_and_reaches_the_binding_check()
+    public async Task Certificate_without_any_eku_extension_is_certificate_invalid_because_client_auth_is_required()
     {
-        // RFC 5280 4.2.1.12: no EKU extension means no restriction. A clientAuth-less EKU (ServerAuthOnly) is denied above.
-        Assert.Equal((HttpStatusCode.Forbidden, "CERTIFICATE_NOT_BOUND"), await PresentAsync(local, Catalogue[CatalogueCertificate.NoExtendedKeyUsage], NewClient()));
+        // RFC 5280 reads a missing EKU as "any purpose"; TppGate requires clientAuth to be present (decision 0005).
+        var noEku = Catalogue[CatalogueCertificate.NoExtendedKeyUsage];
+        Assert.Equal((HttpStatusCode.Unauthorized, "CERTIFICATE_INVALID"), await PresentAsync(local, noEku, NewClient()));
+        await AssertRegistrationRefusedAsync(local, noEku, HttpStatusCode.BadRequest, "CERTIFICATE_INVALID");
     }
 
     [Fact]
@@ -212,8 +214,6 @@ public sealed class CertificateContentTests(LocalRunFixture local)
     [InlineData(CatalogueCertificate.OrganizationIdentifierMalformed)]
     [InlineData(CatalogueCertificate.OrganizationIdentifierPsdMalformed)]
     [InlineData(CatalogueCertificate.OrganizationIdentifierNotPsd)]
-    [InlineData(CatalogueCertificate.NcaNameTooLong)]
-    [InlineData(CatalogueCertificate.NcaNameWithNul)]
     [InlineData(CatalogueCertificate.DuplicateQcStatements)]
     public async Task Certificate_with_only_eidas_findings_is_allowed_once_registered(CatalogueCertificate name)
     {
@@ -225,6 +225,17 @@ public sealed class CertificateContentTests(LocalRunFixture local)
         await local.RegisterAsync(client, leaf);
 
         Assert.Equal(HttpStatusCode.OK, (await PresentAsync(local, leaf, client, api: "accounts")).Status);
+    }
+
+    /// <summary>A PSD2 statement whose NCAName breaks its SIZE (1..256) bound or holds a NUL is malformed (decision 0005).</summary>
+    [Theory]
+    [InlineData(CatalogueCertificate.NcaNameTooLong)]
+    [InlineData(CatalogueCertificate.NcaNameWithNul)]
+    public async Task Certificate_whose_nca_name_breaks_the_psd2_statement_is_certificate_invalid(CatalogueCertificate name)
+    {
+        var leaf = Catalogue[name];
+        Assert.Equal((HttpStatusCode.Unauthorized, "CERTIFICATE_INVALID"), await PresentAsync(local, leaf, NewClient()));
+        await AssertRegistrationRefusedAsync(local, leaf, HttpStatusCode.BadRequest, "CERTIFICATE_INVALID");
     }
 
     private static string Rfc(X509Certificate2 certificate) => ":" + Convert.ToBase64String(certificate.RawData) + ":";

@@ -136,7 +136,7 @@ public sealed class Authorizer(
             }
         }
 
-        return AuthorizationDecision.Allow(binding.ClientId, certificate);
+        return certificate.AllowFor(binding.ClientId);
     }
 
     private bool HasRoleFor(string api, IReadOnlyList<string> roles)

@@ -57,4 +57,20 @@ public sealed class ValidatedCertificate
 
     /// <summary>The anchor set the verdict was reached with; a new set invalidates it.</summary>
     internal TrustAnchorSet? Anchors { get; }
+
+    private AuthorizationDecision? _lastAllow;
+
+    /// <summary>The allow for <paramref name="clientId"/>, reused while the same client keeps calling (hosts cache the rendered answer on it).</summary>
+    internal AuthorizationDecision AllowFor(string clientId)
+    {
+        var last = Volatile.Read(ref _lastAllow);
+        if (last is not null && string.Equals(last.ClientId, clientId, StringComparison.Ordinal))
+        {
+            return last;
+        }
+
+        var allow = AuthorizationDecision.Allow(clientId, this);
+        Volatile.Write(ref _lastAllow, allow);
+        return allow;
+    }
 }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
@@ -24,6 +25,9 @@ public sealed partial class AuthorizeHandler
     private readonly HashSet<string> _forwarderThumbprints = new(StringComparer.Ordinal);
     private readonly HashSet<string> _forwarderPrincipals = new(StringComparer.OrdinalIgnoreCase);
 
+    // The rendered answer of each allow decision; the authorizer reuses a decision while its certificate and client stay the same.
+    private readonly ConditionalWeakTable<AuthorizationDecision, TppGateResult> _allowAnswers = new();
+
     // Direct-header values already proven to be a trusted forwarder's certificate; few, so never evicted.
     private readonly ConcurrentDictionary<string, bool> _knownForwarderValues = new(StringComparer.Ordinal);
 
@@ -49,6 +53,18 @@ public sealed partial class AuthorizeHandler
         }
     }
 
+    private static TppGateResult RenderAllow(AuthorizationDecision decision)
+    {
+        var headers = new KeyValuePair<string, string>[]
+        {
+            new("X-Tpp-Client-Id", HeaderValue(decision.ClientId!)),
+            new("X-Tpp-Organization-Id", HeaderValue(decision.OrganizationId ?? "")),
+            new("X-Tpp-Roles", string.Join(',', decision.Roles)),
+            new("X-Tpp-Cert-Thumbprint", decision.Thumbprint ?? ""),
+        };
+        return TppGateResult.Rendered(200, new AllowBody("allow", decision.ClientId!, decision.Thumbprint, decision.OrganizationId, decision.Roles, decision.NcaId), headers);
+    }
+
     /// <summary>Handles one authorize request.</summary>
     public async Task<TppGateResult> HandleAsync(HttpContext context)
     {
@@ -67,14 +83,7 @@ public sealed partial class AuthorizeHandler
         if (decision.IsAllowed)
         {
             LogAllowed(_logger, decision.ClientId!, decision.Thumbprint, context.TraceIdentifier);
-            var headers = new KeyValuePair<string, string>[]
-            {
-                new("X-Tpp-Client-Id", HeaderValue(decision.ClientId!)),
-                new("X-Tpp-Organization-Id", HeaderValue(decision.OrganizationId ?? "")),
-                new("X-Tpp-Roles", string.Join(',', decision.Roles)),
-                new("X-Tpp-Cert-Thumbprint", decision.Thumbprint ?? ""),
-            };
-            return TppGateResult.Json(200, new AllowBody("allow", decision.ClientId!, decision.Thumbprint, decision.OrganizationId, decision.Roles, decision.NcaId), headers);
+            return _allowAnswers.GetValue(decision, RenderAllow);
         }
 
         var code = decision.Code ?? DenyCode.CertificateInvalid;

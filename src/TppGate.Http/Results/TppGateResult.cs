@@ -15,13 +15,15 @@ public sealed class TppGateResult : IResult, IActionResult
     private readonly object? _body;
     private readonly string _contentType;
     private readonly IReadOnlyList<KeyValuePair<string, string>> _headers;
+    private readonly byte[]? _json;
 
-    private TppGateResult(int status, object? body, string contentType, IReadOnlyList<KeyValuePair<string, string>>? headers)
+    private TppGateResult(int status, object? body, string contentType, IReadOnlyList<KeyValuePair<string, string>>? headers, bool render = false)
     {
         _status = status;
         _body = body;
         _contentType = contentType;
         _headers = headers ?? [];
+        _json = render && body is not null ? JsonSerializer.SerializeToUtf8Bytes(body, body.GetType(), HttpJsonContext.Default) : null;
     }
 
     /// <summary>The HTTP status.</summary>
@@ -33,6 +35,10 @@ public sealed class TppGateResult : IResult, IActionResult
     /// <summary>A JSON body.</summary>
     public static TppGateResult Json(int status, object body, IReadOnlyList<KeyValuePair<string, string>>? headers = null)
         => new(status, body, "application/json; charset=utf-8", headers);
+
+    /// <summary>A JSON answer serialized once, to be written many times (the warm allow).</summary>
+    public static TppGateResult Rendered(int status, object body, IReadOnlyList<KeyValuePair<string, string>>? headers = null)
+        => new(status, body, "application/json; charset=utf-8", headers, render: true);
 
     /// <summary>An RFC 9457 problem with a stable code and the request's trace id; no internals.</summary>
     public static TppGateResult Problem(HttpContext context, int status, string code, string title)
@@ -60,7 +66,7 @@ public sealed class TppGateResult : IResult, IActionResult
         }
 
         // One buffer with a Content-Length: one write, no chunked framing, no extra flush on the hot path.
-        var json = JsonSerializer.SerializeToUtf8Bytes(_body, _body.GetType(), HttpJsonContext.Default);
+        var json = _json ?? JsonSerializer.SerializeToUtf8Bytes(_body, _body.GetType(), HttpJsonContext.Default);
         response.ContentType = _contentType;
         response.ContentLength = json.Length;
         await response.Body.WriteAsync(json, httpContext.RequestAborted);

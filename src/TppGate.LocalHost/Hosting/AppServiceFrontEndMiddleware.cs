@@ -15,7 +15,16 @@ public sealed class AppServiceFrontEndMiddleware(RequestDelegate next)
         ArgumentNullException.ThrowIfNull(context);
         var headers = context.Request.Headers;
         headers.Remove("X-ARR-ClientCert");
-        foreach (var name in headers.Keys.Where(k => k.StartsWith("X-MS-CLIENT-PRINCIPAL", StringComparison.OrdinalIgnoreCase)).ToArray())
+        List<string>? principalHeaders = null;
+        foreach (var header in headers)
+        {
+            if (header.Key.StartsWith("X-MS-CLIENT-PRINCIPAL", StringComparison.OrdinalIgnoreCase))
+            {
+                (principalHeaders ??= []).Add(header.Key);
+            }
+        }
+
+        foreach (var name in principalHeaders ?? [])
         {
             headers.Remove(name);
         }

@@ -19,6 +19,8 @@ public class ColdPathBenchmarks
     private string header = string.Empty;
     private X509Certificate2[] anchorCertificates = [];
     private X509Certificate2[] intermediates = [];
+    private X509Certificate2Collection anchorCollection = [];
+    private X509Certificate2Collection intermediateCollection = [];
     private ChainValidator validator = null!;
     private DateTime verificationTime;
 
@@ -29,6 +31,8 @@ public class ColdPathBenchmarks
         header = PkiExport.Base64Der(catalogue.QwacAiPi);
         anchorCertificates = [X509CertificateLoader.LoadCertificate(catalogue.Root.Certificate.RawData)];
         intermediates = [X509CertificateLoader.LoadCertificate(catalogue.IssuingCa.Certificate.RawData)];
+        anchorCollection = [.. anchorCertificates];
+        intermediateCollection = [.. intermediates];
         var now = catalogue.ReferenceTime.AddDays(1);
         verificationTime = now.UtcDateTime;
         var provider = new StaticTrustAnchorProvider([.. anchorCertificates, .. intermediates], "benchmark");
@@ -40,31 +44,7 @@ public class ColdPathBenchmarks
     }
 
     [Benchmark(Baseline = true, Description = "BCL: load DER + X509Chain.Build")]
-    public bool BclBaseline()
-    {
-        using var certificate = X509CertificateLoader.LoadCertificate(Convert.FromBase64String(header));
-        using var chain = new X509Chain();
-        var policy = chain.ChainPolicy;
-        policy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        policy.CustomTrustStore.AddRange(anchorCertificates);
-        policy.ExtraStore.AddRange(intermediates);
-        policy.ApplicationPolicy.Add(new Oid("1.3.6.1.5.5.7.3.2"));
-        policy.VerificationTime = verificationTime;
-        policy.VerificationTimeIgnored = false;
-        policy.DisableCertificateDownloads = true;
-        policy.RevocationMode = X509RevocationMode.NoCheck;
-        try
-        {
-            return chain.Build(certificate);
-        }
-        finally
-        {
-            foreach (var element in chain.ChainElements)
-            {
-                element.Certificate.Dispose();
-            }
-        }
-    }
+    public bool BclBaseline() => Benchmarks.BclBaseline.LoadAndBuild(header, anchorCollection, intermediateCollection, verificationTime);
 
     [Benchmark(Description = "TppGate: read header + validate chain + read eIDAS")]
     public bool TppGatePath()

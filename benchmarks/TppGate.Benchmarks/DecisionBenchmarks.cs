@@ -85,31 +85,7 @@ public class ColdDecisionBenchmarks
     }
 
     [Benchmark(Baseline = true, Description = "BCL: load DER + X509Chain.Build")]
-    public bool Baseline()
-    {
-        var i = Next();
-        using var certificate = X509CertificateLoader.LoadCertificate(Convert.FromBase64String(_fixture.Headers[i]));
-        using var chain = new X509Chain();
-        var policy = chain.ChainPolicy;
-        policy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        policy.CustomTrustStore.Add(_fixture.Anchors.Anchors[0]);
-        policy.ExtraStore.AddRange(_fixture.Anchors.Intermediates);
-        policy.ApplicationPolicy.Add(new Oid("1.3.6.1.5.5.7.3.2"));
-        policy.VerificationTime = _fixture.Now.UtcDateTime;
-        policy.DisableCertificateDownloads = true;
-        policy.RevocationMode = X509RevocationMode.NoCheck;
-        try
-        {
-            return chain.Build(certificate);
-        }
-        finally
-        {
-            foreach (var element in chain.ChainElements)
-            {
-                element.Certificate.Dispose();
-            }
-        }
-    }
+    public bool Baseline() => BclBaseline.LoadAndBuild(_fixture.Headers[Next()], _fixture.Anchors.Anchors, _fixture.Anchors.Intermediates, _fixture.Now.UtcDateTime);
 
     [Benchmark(Description = "TppGate cold decision (allow)")]
     public bool ColdDecision() => _fixture.Authorizer.AuthorizeAsync(_fixture.Request(Next())).GetAwaiter().GetResult().IsAllowed;

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.Time.Testing;
 using TppGate.Core.Trust;
+using TppGate.Testing.Revocation;
 
 namespace TppGate.Core.Tests.Trust;
 

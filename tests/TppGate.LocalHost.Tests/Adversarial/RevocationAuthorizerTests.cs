@@ -9,6 +9,7 @@ using TppGate.Core.Trust;
 using TppGate.LocalHost.Tests.Support;
 using TppGate.Pki;
 using TppGate.Testing.Fuzz;
+using TppGate.Testing.Revocation;
 
 namespace TppGate.LocalHost.Tests.Adversarial;
 

@@ -1,10 +1,10 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace TppGate.Core.Tests.Trust;
+namespace TppGate.Testing.Revocation;
 
 /// <summary>Serves CRLs over real HTTP on 127.0.0.1, each at a unique path so OpenSSL's on-disk CRL cache never answers.</summary>
-internal sealed class CrlServer : IAsyncDisposable
+public sealed class CrlServer : IAsyncDisposable
 {
     private readonly HttpListener listener = new();
     private readonly Dictionary<string, byte[]> crls = new(StringComparer.Ordinal);

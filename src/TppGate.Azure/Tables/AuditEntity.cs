@@ -1,24 +1,13 @@
-using Azure;
-using Azure.Data.Tables;
-
 namespace TppGate.Azure.Tables;
 
 /// <summary>
 /// One append-only audit row in the client's partition: row "audit_{ticks:D19}_{random}", so a range query
 /// returns the trail oldest first. Written with AddEntity only; nothing ever updates or deletes it.
 /// </summary>
-internal sealed class AuditEntity : ITableEntity
+internal sealed class AuditEntity : TableEntityBase
 {
     internal const string RowPrefix = "audit_";
     internal const string RowPrefixEnd = "audit`";
-
-    public string PartitionKey { get; set; } = "";
-
-    public string RowKey { get; set; } = "";
-
-    public DateTimeOffset? Timestamp { get; set; }
-
-    public ETag ETag { get; set; }
 
     public string ClientId { get; set; } = "";
 

@@ -1,24 +1,13 @@
-using Azure;
-using Azure.Data.Tables;
-
 namespace TppGate.Azure.Tables;
 
 /// <summary>
 /// One change-log row: partition "change_{yyyyMMddHHmm}" (UTC minute of the writer's clock), row
 /// "{ticks:D19}_{random}". Pollers read the few minute partitions their window touches.
 /// </summary>
-internal sealed class ChangeEntity : ITableEntity
+internal sealed class ChangeEntity : TableEntityBase
 {
     internal const string PhaseIntent = "intent";
     internal const string PhaseCommit = "commit";
-
-    public string PartitionKey { get; set; } = "";
-
-    public string RowKey { get; set; } = "";
-
-    public DateTimeOffset? Timestamp { get; set; }
-
-    public ETag ETag { get; set; }
 
     public string ClientId { get; set; } = "";
 

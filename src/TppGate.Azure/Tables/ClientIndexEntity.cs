@@ -1,26 +1,15 @@
-using Azure;
-using Azure.Data.Tables;
-
 namespace TppGate.Azure.Tables;
 
 /// <summary>
 /// Names one certificate of a client: partition "client_{key}", row "cert_{sha256}". It holds nothing mutable,
 /// so it never goes stale: listings read each certificate entity for the binding itself.
 /// </summary>
-internal sealed class ClientIndexEntity : ITableEntity
+internal sealed class ClientIndexEntity : TableEntityBase
 {
     internal const string RowPrefix = "cert_";
 
     // '`' is the character after '_', so [RowPrefix, RowPrefixEnd) is exactly the rows starting with RowPrefix.
     internal const string RowPrefixEnd = "cert`";
-
-    public string PartitionKey { get; set; } = "";
-
-    public string RowKey { get; set; } = "";
-
-    public DateTimeOffset? Timestamp { get; set; }
-
-    public ETag ETag { get; set; }
 
     public string ClientId { get; set; } = "";
 

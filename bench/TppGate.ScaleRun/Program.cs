@@ -18,7 +18,7 @@ var bindings = Arg("--bindings", 100_000);
 var parallel = Arg("--parallel", 32);
 var c = CultureInfo.InvariantCulture;
 
-await using var azurite = new AzuriteProcess(Directory.CreateTempSubdirectory("tppgate-scale-").FullName, port: 0, deleteDataOnDispose: true);
+await using var azurite = new AzuriteProcess(Directory.CreateTempSubdirectory("tppgate-scale-").FullName, port: 0, deleteDataOnDispose: true, inMemory: true);
 await azurite.StartAsync();
 var connection = $"DefaultEndpointsProtocol=http;AccountName={AzuriteProcess.AccountName};AccountKey={AzuriteProcess.AccountKey};TableEndpoint={azurite.TableEndpoint}";
 

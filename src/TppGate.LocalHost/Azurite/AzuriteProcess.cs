@@ -27,6 +27,7 @@ public sealed class AzuriteProcess : IAsyncDisposable
     private Process? _process;
     private readonly string _dataDirectory;
     private readonly bool _deleteDataOnDispose;
+    private readonly bool _inMemory;
     private readonly int _port;
 
     /// <summary>The table endpoint, e.g. <c>http://127.0.0.1:51234/devstoreaccount1</c>.</summary>
@@ -43,8 +44,10 @@ public sealed class AzuriteProcess : IAsyncDisposable
     /// <param name="dataDirectory">Azurite's --location; created when missing.</param>
     /// <param name="port">The table port; 0 picks a free loopback port.</param>
     /// <param name="deleteDataOnDispose">Delete <paramref name="dataDirectory"/> on dispose (tests' temporary data).</param>
-    public AzuriteProcess(string dataDirectory, int port = 0, bool deleteDataOnDispose = false)
+    /// <param name="inMemory">Keep data in memory only: Azurite's file store rewrites the whole database as it grows, which bulk loads cannot afford; the data does not survive a stop.</param>
+    public AzuriteProcess(string dataDirectory, int port = 0, bool deleteDataOnDispose = false, bool inMemory = false)
     {
+        _inMemory = inMemory;
         ArgumentException.ThrowIfNullOrEmpty(dataDirectory);
         _dataDirectory = Directory.CreateDirectory(dataDirectory).FullName;
         _deleteDataOnDispose = deleteDataOnDispose;
@@ -77,9 +80,8 @@ public sealed class AzuriteProcess : IAsyncDisposable
             foreach (var argument in new[]
                      {
                          main, "--tableHost", "127.0.0.1", "--tablePort", _port.ToString(CultureInfo.InvariantCulture),
-                         "--location", _dataDirectory, "--skipApiVersionCheck", "--disableProductStyleUrl", "--loose",
-                         "--silent", "--disableTelemetry",
-                     })
+                         "--skipApiVersionCheck", "--disableProductStyleUrl", "--loose", "--silent", "--disableTelemetry",
+                     }.Concat(_inMemory ? ["--inMemoryPersistence"] : ["--location", _dataDirectory]))
             {
                 start.ArgumentList.Add(argument);
             }

@@ -144,20 +144,7 @@ internal sealed class DecisionFixture
         {
             var qwac = catalogue.IssuingCa.Issue(CertificateProfile.Qwac($"bench-{i}.tpp.example", Psd2Role.AccountInformation, Psd2Role.PaymentInitiation));
             headers[i] = PkiExport.Base64Der(qwac);
-            var t = CertificateThumbprints.Of(qwac);
-            store.RegisterAsync(new CertificateBinding
-            {
-                ClientId = ClientId(i),
-                Sha256 = t.Sha256Hex,
-                Thumbprint = t.X5tS256,
-                SpkiSha256 = t.SpkiSha256Hex,
-                Subject = qwac.Subject,
-                Issuer = qwac.Issuer,
-                NotBefore = qwac.NotBefore,
-                NotAfter = qwac.NotAfter,
-                CreatedBy = "benchmark",
-                CreatedAt = now,
-            }).GetAwaiter().GetResult();
+            store.RegisterAsync(CertificateBinding.For(qwac, ClientId(i), "benchmark", now)).GetAwaiter().GetResult();
         }
 
         var bindings = new BindingCache(options, clock);

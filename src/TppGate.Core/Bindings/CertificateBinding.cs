@@ -1,3 +1,7 @@
+using System.Security.Cryptography.X509Certificates;
+using TppGate.Core.Certificates;
+using TppGate.Core.Eidas;
+
 namespace TppGate.Core.Bindings;
 
 /// <summary>Whether a binding may be used.</summary>
@@ -75,6 +79,35 @@ public sealed record CertificateBinding
 
     /// <summary>Why it was revoked.</summary>
     public string? RevocationReason { get; init; }
+
+    /// <summary>
+    /// An active binding of <paramref name="certificate"/> to <paramref name="clientId"/>, described from the
+    /// certificate itself (thumbprints, names, validity) and its eIDAS content (orgId, roles, NCA).
+    /// </summary>
+    /// <exception cref="ArgumentNullException"><paramref name="certificate"/> is null.</exception>
+    public static CertificateBinding For(X509Certificate2 certificate, string clientId, string createdBy, DateTimeOffset createdAt, EidasProfile? profile = null)
+    {
+        ArgumentNullException.ThrowIfNull(certificate);
+        profile ??= EidasReader.Read(certificate);
+        var thumbprints = CertificateThumbprints.Of(certificate);
+        return new CertificateBinding
+        {
+            ClientId = clientId,
+            Sha256 = thumbprints.Sha256Hex,
+            Thumbprint = thumbprints.X5tS256,
+            SpkiSha256 = thumbprints.SpkiSha256Hex,
+            Subject = certificate.Subject,
+            Issuer = certificate.Issuer,
+            OrganizationId = profile.OrganizationIdentifier?.Value,
+            Roles = profile.QcStatements?.Psd2?.Roles.Select(r => r.ToCanonicalName()).ToArray() ?? [],
+            NcaId = profile.QcStatements?.Psd2?.NcaId,
+            NotBefore = new DateTimeOffset(certificate.NotBefore.ToUniversalTime(), TimeSpan.Zero),
+            NotAfter = new DateTimeOffset(certificate.NotAfter.ToUniversalTime(), TimeSpan.Zero),
+            Status = BindingStatus.Active,
+            CreatedBy = createdBy,
+            CreatedAt = createdAt,
+        };
+    }
 
     /// <summary>True when <paramref name="at"/> lies inside the activation window and the status is active.</summary>
     public bool IsUsableAt(DateTimeOffset at)

@@ -93,25 +93,10 @@ public sealed partial class AdminHandlers(
         }
 
         var caller = callers.Resolve(context.Request)!;
-        var thumbprints = CertificateThumbprints.Of(certificate);
-        var binding = new CertificateBinding
+        var binding = CertificateBinding.For(certificate, body.ClientId!, caller.Name, time.GetUtcNow(), profile) with
         {
-            ClientId = body.ClientId!,
-            Sha256 = thumbprints.Sha256Hex,
-            Thumbprint = thumbprints.X5tS256,
-            SpkiSha256 = thumbprints.SpkiSha256Hex,
-            Subject = certificate.Subject,
-            Issuer = certificate.Issuer,
-            OrganizationId = profile.OrganizationIdentifier?.Value,
-            Roles = profile.QcStatements?.Psd2?.Roles.Select(r => r.ToCanonicalName()).ToArray() ?? [],
-            NcaId = profile.QcStatements?.Psd2?.NcaId,
-            NotBefore = new DateTimeOffset(certificate.NotBefore.ToUniversalTime(), TimeSpan.Zero),
-            NotAfter = new DateTimeOffset(certificate.NotAfter.ToUniversalTime(), TimeSpan.Zero),
             ActiveFrom = body.ActiveFrom,
             ActiveUntil = body.ActiveUntil,
-            Status = BindingStatus.Active,
-            CreatedBy = caller.Name,
-            CreatedAt = time.GetUtcNow(),
             Note = body.Note,
         };
 

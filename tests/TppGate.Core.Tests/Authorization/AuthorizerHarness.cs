@@ -48,22 +48,8 @@ internal sealed class AuthorizerHarness
 
     public async Task BindAsync(string clientId, X509Certificate2 certificate, DateTimeOffset? activeFrom = null, DateTimeOffset? activeUntil = null)
     {
-        var t = CertificateThumbprints.Of(certificate);
-        var result = await Store.Inner.RegisterAsync(new CertificateBinding
-        {
-            ClientId = clientId,
-            Sha256 = t.Sha256Hex,
-            Thumbprint = t.X5tS256,
-            SpkiSha256 = t.SpkiSha256Hex,
-            Subject = certificate.Subject,
-            Issuer = certificate.Issuer,
-            NotBefore = certificate.NotBefore,
-            NotAfter = certificate.NotAfter,
-            ActiveFrom = activeFrom,
-            ActiveUntil = activeUntil,
-            CreatedBy = "test",
-            CreatedAt = Time.GetUtcNow(),
-        });
+        var binding = CertificateBinding.For(certificate, clientId, "test", Time.GetUtcNow()) with { ActiveFrom = activeFrom, ActiveUntil = activeUntil };
+        var result = await Store.Inner.RegisterAsync(binding);
         Assert.Equal(RegisterOutcome.Created, result.Outcome);
     }
 

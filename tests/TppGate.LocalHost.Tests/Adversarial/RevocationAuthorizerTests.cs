@@ -100,20 +100,7 @@ public sealed class RevocationAuthorizerTests : IAsyncLifetime
         var chainOptions = new ChainValidationOptions { Revocation = RevocationCheck.Online, RevocationTimeout = TimeSpan.FromSeconds(3) };
         var options = new AuthorizerOptions();
         var store = new InMemoryBindingStore();
-        var t = CertificateThumbprints.Of(leaf);
-        await store.RegisterAsync(new CertificateBinding
-        {
-            ClientId = Client,
-            Sha256 = t.Sha256Hex,
-            Thumbprint = t.X5tS256,
-            SpkiSha256 = t.SpkiSha256Hex,
-            Subject = leaf.Subject,
-            Issuer = leaf.Issuer,
-            NotBefore = leaf.NotBefore.ToUniversalTime(),
-            NotAfter = leaf.NotAfter.ToUniversalTime(),
-            CreatedBy = "test",
-            CreatedAt = _now,
-        }, TestContext.Current.CancellationToken);
+        await store.RegisterAsync(CertificateBinding.For(leaf, Client, "test", _now), TestContext.Current.CancellationToken);
         var verifier = new CertificateVerifier(new ChainValidator(anchors, chainOptions, time), anchors, options, new CertificateReaderOptions(), chainOptions, time);
         return new Authorizer(verifier, new BindingCache(options, time), store, options, time);
     }

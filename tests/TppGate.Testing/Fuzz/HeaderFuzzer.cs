@@ -58,20 +58,7 @@ public sealed class HeaderFuzzer
             var certificate = catalogue[name];
             AddSeeds(certificate.RawData, registered: true);
             _registeredDers.Add(certificate.RawData);
-            var t = CertificateThumbprints.Of(certificate);
-            store.RegisterAsync(new CertificateBinding
-            {
-                ClientId = BoundClient,
-                Sha256 = t.Sha256Hex,
-                Thumbprint = t.X5tS256,
-                SpkiSha256 = t.SpkiSha256Hex,
-                Subject = certificate.Subject,
-                Issuer = certificate.Issuer,
-                NotBefore = certificate.NotBefore.ToUniversalTime(),
-                NotAfter = certificate.NotAfter.ToUniversalTime(),
-                CreatedBy = "fuzz",
-                CreatedAt = DateTimeOffset.UtcNow,
-            }).GetAwaiter().GetResult();
+            store.RegisterAsync(CertificateBinding.For(certificate, BoundClient, "fuzz", DateTimeOffset.UtcNow)).GetAwaiter().GetResult();
         }
 
         foreach (var name in others)

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
+using System.Security.Cryptography;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -159,23 +160,50 @@ public sealed partial class AuthorizeHandler
                 return true;
             }
 
-            var read = ForwardedCertificateReader.Read(direct, _options.DirectCertificateFormat);
-            if (read.Succeeded)
+            if (DirectSha256(direct) is { } sha256 && _forwarderThumbprints.Contains(sha256))
             {
-                using var certificate = read.Value;
-                if (_forwarderThumbprints.Contains(CertificateThumbprints.Of(certificate.Certificate).Sha256Hex))
+                if (_knownForwarderValues.Count < MaxTrustedForwarderValues)
                 {
-                    if (_knownForwarderValues.Count < MaxTrustedForwarderValues)
-                    {
-                        _knownForwarderValues.TryAdd(direct, true);
-                    }
-
-                    return true;
+                    _knownForwarderValues.TryAdd(direct, true);
                 }
+
+                return true;
             }
         }
 
         return _forwarderPrincipals.Count > 0 && _callers.Resolve(request)?.PrincipalId is { } principal && _forwarderPrincipals.Contains(principal);
+    }
+
+    /// <summary>
+    /// SHA-256 of the certificate in the direct header. For App Service's bare base64 DER that is the hash of
+    /// the decoded bytes, with no X.509 parse: this runs for every direct call once forwarders are configured.
+    /// </summary>
+    private string? DirectSha256(string direct)
+    {
+        if (_options.DirectCertificateFormat == CertificateSourceFormat.Base64)
+        {
+            if (direct.Length > 16 * 1024)
+            {
+                return null;
+            }
+
+            Span<byte> der = stackalloc byte[(direct.Length * 3 / 4) + 3];
+            if (!Convert.TryFromBase64String(direct, der, out var written))
+            {
+                return null;
+            }
+
+            return Convert.ToHexStringLower(SHA256.HashData(der[..written]));
+        }
+
+        var read = ForwardedCertificateReader.Read(direct, _options.DirectCertificateFormat);
+        if (!read.Succeeded)
+        {
+            return null;
+        }
+
+        using var certificate = read.Value;
+        return CertificateThumbprints.Of(certificate.Certificate).Sha256Hex;
     }
 
     private bool TryClientId(HttpRequest request, out string? clientId)

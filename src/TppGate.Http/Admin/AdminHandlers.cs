@@ -119,15 +119,9 @@ public sealed partial class AdminHandlers(
     public Task<TppGateResult> ListAsync(HttpContext context, string clientId)
     {
         ArgumentNullException.ThrowIfNull(context);
-        if (Authorize(context, write: false) is { } refused)
+        if (RefuseClientRoute(context, write: false, ref clientId) is { } refused)
         {
             return Task.FromResult(refused);
-        }
-
-        clientId = Unescape(clientId);
-        if (ValidateClientId(context, clientId) is { } bad)
-        {
-            return Task.FromResult(bad);
         }
 
         return StoreCallAsync(context, async ct =>
@@ -164,15 +158,9 @@ public sealed partial class AdminHandlers(
     public async Task<TppGateResult> RevokeAsync(HttpContext context, string clientId, string thumbprint)
     {
         ArgumentNullException.ThrowIfNull(context);
-        if (Authorize(context, write: true) is { } refused)
+        if (RefuseClientRoute(context, write: true, ref clientId) is { } refused)
         {
             return refused;
-        }
-
-        clientId = Unescape(clientId);
-        if (ValidateClientId(context, clientId) is { } bad)
-        {
-            return bad;
         }
 
         if (!Thumbprint.TryParseSha256(Unescape(thumbprint), out var sha256))
@@ -207,15 +195,9 @@ public sealed partial class AdminHandlers(
     public Task<TppGateResult> AuditAsync(HttpContext context, string clientId)
     {
         ArgumentNullException.ThrowIfNull(context);
-        if (Authorize(context, write: false) is { } refused)
+        if (RefuseClientRoute(context, write: false, ref clientId) is { } refused)
         {
             return Task.FromResult(refused);
-        }
-
-        clientId = Unescape(clientId);
-        if (ValidateClientId(context, clientId) is { } bad)
-        {
-            return Task.FromResult(bad);
         }
 
         return StoreCallAsync(context, async ct =>
@@ -267,6 +249,18 @@ public sealed partial class AdminHandlers(
         return (write ? caller.CanWrite : caller.CanRead)
             ? null
             : TppGateResult.Problem(context, 403, "FORBIDDEN", write ? "This needs the TppGate.Admin role." : "This needs the TppGate.Reader or TppGate.Admin role.");
+    }
+
+    /// <summary>The role check and the client_id check of a <c>/api/bindings/{clientId}/...</c> route; decodes the path value.</summary>
+    private TppGateResult? RefuseClientRoute(HttpContext context, bool write, ref string clientId)
+    {
+        if (Authorize(context, write) is { } refused)
+        {
+            return refused;
+        }
+
+        clientId = Unescape(clientId);
+        return ValidateClientId(context, clientId);
     }
 
     private TppGateResult? ValidateClientId(HttpContext context, string? clientId)

@@ -7,6 +7,7 @@ using TppGate.Core.Certificates;
 using TppGate.Core.Eidas;
 using TppGate.Core.Trust;
 using TppGate.Http.Callers;
+using TppGate.Http.Logging;
 using TppGate.Http.Results;
 
 namespace TppGate.Http.Admin;
@@ -80,7 +81,7 @@ public sealed partial class AdminHandlers(
         if (!chain.Trusted)
         {
             var code = DenyCodes.FromChain(chain);
-            LogRegistrationRefused(logger, code.ToCode(), $"{string.Join(',', chain.Failures)}: {chain.Detail}", context.TraceIdentifier);
+            LogRegistrationRefused(logger, code.ToCode(), LogValue.Escape($"{string.Join(',', chain.Failures)}: {chain.Detail}")!, context.TraceIdentifier);
             return code == DenyCode.ServiceUnavailable
                 ? TppGateResult.Problem(context, 503, code.ToCode(), code.ToTitle())
                 : BadRequest(context, code.ToCode(), code.ToTitle());
@@ -88,7 +89,7 @@ public sealed partial class AdminHandlers(
 
         if (Psd2Acceptance.Refusal(profile, authorizerOptions.RequirePsd2) is { } refusal)
         {
-            LogRegistrationRefused(logger, "CERTIFICATE_INVALID", refusal, context.TraceIdentifier);
+            LogRegistrationRefused(logger, "CERTIFICATE_INVALID", LogValue.Escape(refusal)!, context.TraceIdentifier);
             return BadRequest(context, "CERTIFICATE_INVALID", "The certificate is not a PSD2 QWAC with at least one role.");
         }
 
@@ -104,7 +105,7 @@ public sealed partial class AdminHandlers(
         {
             var result = await store.RegisterAsync(binding, ct);
             cache.Invalidate(binding.Sha256);
-            LogRegistered(logger, result.Outcome.ToString(), binding.ClientId, binding.Thumbprint, caller.Name);
+            LogRegistered(logger, result.Outcome.ToString(), LogValue.Escape(binding.ClientId)!, binding.Thumbprint, LogValue.Escape(caller.Name)!);
             return result.Outcome switch
             {
                 RegisterOutcome.Created => TppGateResult.Json(201, BindingView.Of(result.Binding)),
@@ -184,7 +185,7 @@ public sealed partial class AdminHandlers(
         {
             var result = await store.RevokeAsync(clientId, sha256, caller.Name, body.Reason, ct);
             cache.Invalidate(sha256);
-            LogRevoked(logger, result.Outcome.ToString(), clientId, sha256, caller.Name);
+            LogRevoked(logger, result.Outcome.ToString(), LogValue.Escape(clientId)!, sha256, LogValue.Escape(caller.Name)!);
             return result.Outcome == RevokeOutcome.NotFound
                 ? TppGateResult.Problem(context, 404, "BINDING_NOT_FOUND", "No binding of this certificate to this client.")
                 : TppGateResult.Json(200, BindingView.Of(result.Binding!));
@@ -272,9 +273,11 @@ public sealed partial class AdminHandlers(
 
         // '%' is refused because path routes (list, audit, revoke) decode the client_id once more after routing,
         // so a client_id holding '%' could be registered but never revoked by its own name.
-        if (clientId.Length > authorizerOptions.MaxClientIdLength || clientId.Any(char.IsControl) || clientId.Contains('%', StringComparison.Ordinal))
+        // Leading or trailing whitespace is refused: a TPP sending the trimmed name (as many clients do) would never match.
+        if (clientId.Length > authorizerOptions.MaxClientIdLength || clientId.Any(char.IsControl) || clientId.Contains('%', StringComparison.Ordinal)
+            || char.IsWhiteSpace(clientId[0]) || char.IsWhiteSpace(clientId[^1]))
         {
-            return BadRequest(context, "CLIENT_ID_INVALID", $"A client_id has 1 to {authorizerOptions.MaxClientIdLength} characters, no control characters and no '%'.");
+            return BadRequest(context, "CLIENT_ID_INVALID", $"A client_id has 1 to {authorizerOptions.MaxClientIdLength} characters, no control characters, no '%' and no leading or trailing whitespace.");
         }
 
         return null;
@@ -333,6 +336,12 @@ public sealed partial class AdminHandlers(
             LogStoreUnavailable(logger, ex, context.TraceIdentifier);
             return TppGateResult.Problem(context, 503, "SERVICE_UNAVAILABLE", "The binding store is temporarily unavailable.");
         }
+        catch (Exception ex) when (!context.RequestAborted.IsCancellationRequested)
+        {
+            // Last resort: a defect is a 503 problem with a trace id, never a 500 with an empty body.
+            LogUnexpected(logger, ex, context.TraceIdentifier);
+            return TppGateResult.Problem(context, 503, "SERVICE_UNAVAILABLE", "The service is temporarily unavailable.");
+        }
     }
 
     private static TppGateResult BadRequest(HttpContext context, string code, string title) => TppGateResult.Problem(context, 400, code, title);
@@ -347,6 +356,9 @@ public sealed partial class AdminHandlers(
 
     [LoggerMessage(EventId = 2002, EventName = "BindingRevoked", Level = LogLevel.Warning, Message = "Revocation {Outcome}: client {ClientId}, certificate {Sha256}, by {Actor}")]
     private static partial void LogRevoked(ILogger logger, string outcome, string clientId, string sha256, string actor);
+
+    [LoggerMessage(EventId = 2004, EventName = "AdminFailed", Level = LogLevel.Error, Message = "Admin request failed unexpectedly; answered 503 (request {RequestId})")]
+    private static partial void LogUnexpected(ILogger logger, Exception exception, string requestId);
 
     [LoggerMessage(EventId = 2003, EventName = "BindingStoreUnavailable", Level = LogLevel.Error, Message = "Binding store unavailable (request {RequestId})")]
     private static partial void LogStoreUnavailable(ILogger logger, Exception exception, string requestId);

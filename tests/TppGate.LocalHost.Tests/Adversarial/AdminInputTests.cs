@@ -101,5 +101,42 @@ public sealed class AdminInputTests(LocalRunFixture local)
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
     }
 
+    public static TheoryData<string> AmbiguousBodies => ["duplicate-client-id", "duplicate-certificate", "pascal-case", "upper-case", "case-variant-beside-the-property"];
+
+    [Theory]
+    [MemberData(nameof(AmbiguousBodies))]
+    public async Task Body_with_a_duplicate_key_or_a_case_variant_of_a_property_is_body_invalid(string kind)
+    {
+        var certificate = Fresh();
+        var client = NewClient();
+        var pem = JsonSerializer.Serialize(PkiExport.CertificatePem(certificate));
+        var json = kind switch
+        {
+            // The first value a lenient reader keeps could differ from the last one another reader keeps.
+            "duplicate-client-id" => $$"""{"clientId":"{{NewClient()}}","certificate":{{pem}},"clientId":"{{client}}"}""",
+            "duplicate-certificate" => $$"""{"clientId":"{{client}}","certificate":{{pem}},"certificate":{{pem}}}""",
+            "pascal-case" => $$"""{"ClientId":"{{client}}","Certificate":{{pem}}}""",
+            "upper-case" => $$"""{"CLIENTID":"{{client}}","certificate":{{pem}}}""",
+            "case-variant-beside-the-property" => $$"""{"clientId":"{{client}}","clientID":"{{NewClient()}}","certificate":{{pem}}}""",
+            _ => throw new ArgumentOutOfRangeException(nameof(kind)),
+        };
+
+        Assert.Equal((HttpStatusCode.BadRequest, "BODY_INVALID"), await PostAsync(new StringContent(json, Encoding.UTF8, "application/json")));
+        await AssertNotStoredAsync(local, certificate);
+    }
+
+    [Theory]
+    [InlineData(" leading")]
+    [InlineData("trailing ")]
+    [InlineData(" nbsp")]
+    [InlineData("tab	")]
+    public async Task Client_id_with_leading_or_trailing_whitespace_is_client_id_invalid_at_registration(string clientId)
+    {
+        var certificate = Fresh();
+
+        Assert.Equal((HttpStatusCode.BadRequest, "CLIENT_ID_INVALID"), await PostAsync(new StringContent(Body(clientId, certificate), Encoding.UTF8, "application/json")));
+        await AssertNotStoredAsync(local, certificate);
+    }
+
     private static (HttpStatusCode, string?) Pick((HttpStatusCode Status, string? Code, JsonElement Body) answer) => (answer.Status, answer.Code);
 }

@@ -158,6 +158,13 @@ public sealed partial class OpenIdAccessTokenValidator : IAccessTokenValidator, 
         ValidateAudience = true,
         ValidateLifetime = true,
         ClockSkew = _options.ClockSkew,
+
+        // The host's clock (TimeProvider), the same one the verdict cache expires by.
+        LifetimeValidator = (notBefore, expires, _, _) =>
+        {
+            var now = _time.GetUtcNow().UtcDateTime;
+            return expires is { } exp && now <= exp + _options.ClockSkew && (notBefore is not { } nbf || nbf <= now + _options.ClockSkew);
+        },
     };
 
     /// <summary>The RFC 8705 <c>cnf.x5t#S256</c>, or null.</summary>

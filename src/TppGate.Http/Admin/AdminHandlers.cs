@@ -33,9 +33,14 @@ public sealed partial class AdminHandlers(
     public const int MaxTextLength = 1024;
 
     /// <summary><c>POST /api/bindings</c>.</summary>
-    public async Task<TppGateResult> RegisterAsync(HttpContext context)
+    public Task<TppGateResult> RegisterAsync(HttpContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
+        return GuardAsync(context, () => RegisterCoreAsync(context));
+    }
+
+    private async Task<TppGateResult> RegisterCoreAsync(HttpContext context)
+    {
         if (Authorize(context, write: true) is { } refused)
         {
             return refused;
@@ -47,7 +52,7 @@ public sealed partial class AdminHandlers(
             return error!;
         }
 
-        if (ValidateClientId(context, body.ClientId) is { } badClient)
+        if (ValidateClientId(context, body.ClientId, registering: true) is { } badClient)
         {
             return badClient;
         }
@@ -156,9 +161,14 @@ public sealed partial class AdminHandlers(
     }
 
     /// <summary><c>POST /api/bindings/{clientId}/{thumbprint}/revoke</c>.</summary>
-    public async Task<TppGateResult> RevokeAsync(HttpContext context, string clientId, string thumbprint)
+    public Task<TppGateResult> RevokeAsync(HttpContext context, string clientId, string thumbprint)
     {
         ArgumentNullException.ThrowIfNull(context);
+        return GuardAsync(context, () => RevokeCoreAsync(context, clientId, thumbprint));
+    }
+
+    private async Task<TppGateResult> RevokeCoreAsync(HttpContext context, string clientId, string thumbprint)
+    {
         if (RefuseClientRoute(context, write: true, ref clientId) is { } refused)
         {
             return refused;
@@ -261,10 +271,14 @@ public sealed partial class AdminHandlers(
         }
 
         clientId = Unescape(clientId);
-        return ValidateClientId(context, clientId);
+        return ValidateClientId(context, clientId, registering: false);
     }
 
-    private TppGateResult? ValidateClientId(HttpContext context, string? clientId)
+    /// <summary>
+    /// The client_id rules. Surrounding whitespace is refused only when registering, so a binding stored before
+    /// that rule can still be listed and revoked by its own name.
+    /// </summary>
+    private TppGateResult? ValidateClientId(HttpContext context, string? clientId, bool registering)
     {
         if (string.IsNullOrWhiteSpace(clientId))
         {
@@ -275,7 +289,7 @@ public sealed partial class AdminHandlers(
         // so a client_id holding '%' could be registered but never revoked by its own name.
         // Leading or trailing whitespace is refused: a TPP sending the trimmed name (as many clients do) would never match.
         if (clientId.Length > authorizerOptions.MaxClientIdLength || clientId.Any(char.IsControl) || clientId.Contains('%', StringComparison.Ordinal)
-            || char.IsWhiteSpace(clientId[0]) || char.IsWhiteSpace(clientId[^1]))
+            || (registering && (char.IsWhiteSpace(clientId[0]) || char.IsWhiteSpace(clientId[^1]))))
         {
             return BadRequest(context, "CLIENT_ID_INVALID", $"A client_id has 1 to {authorizerOptions.MaxClientIdLength} characters, no control characters, no '%' and no leading or trailing whitespace.");
         }
@@ -320,6 +334,20 @@ public sealed partial class AdminHandlers(
         catch (JsonException)
         {
             return (null, BadRequest(context, "BODY_INVALID", "The body is not valid JSON of the expected shape (unknown fields are refused)."));
+        }
+    }
+
+    /// <summary>Last resort: a defect anywhere in a handler is a 503 problem with a trace id, never a 500 with an empty body.</summary>
+    private async Task<TppGateResult> GuardAsync(HttpContext context, Func<Task<TppGateResult>> handler)
+    {
+        try
+        {
+            return await handler();
+        }
+        catch (Exception ex) when (!context.RequestAborted.IsCancellationRequested)
+        {
+            LogUnexpected(logger, ex, context.TraceIdentifier);
+            return TppGateResult.Problem(context, 503, "SERVICE_UNAVAILABLE", "The service is temporarily unavailable.");
         }
     }
 

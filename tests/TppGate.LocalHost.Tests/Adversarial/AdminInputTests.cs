@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using TppGate.Core.Eidas;
 using TppGate.LocalHost.Tests.Support;
 using TppGate.Pki;
@@ -136,6 +137,24 @@ public sealed class AdminInputTests(LocalRunFixture local)
 
         Assert.Equal((HttpStatusCode.BadRequest, "CLIENT_ID_INVALID"), await PostAsync(new StringContent(Body(clientId, certificate), Encoding.UTF8, "application/json")));
         await AssertNotStoredAsync(local, certificate);
+    }
+
+    [Fact]
+    public async Task Binding_stored_with_a_padded_client_id_before_the_rule_can_still_be_listed_and_revoked()
+    {
+        var certificate = Fresh();
+        var client = NewClient() + " ";
+        var store = local.Run.App.Services.GetRequiredService<Core.Bindings.IBindingStore>();
+        await store.RegisterAsync(Core.Bindings.CertificateBinding.For(certificate, client, "before-the-rule", DateTimeOffset.UtcNow), Ct);
+        var path = "api/bindings/" + Uri.EscapeDataString(client);
+        var x5t = Core.Certificates.CertificateThumbprints.Of(certificate).X5tS256;
+
+        using var admin = local.Admin();
+        using var list = await admin.GetAsync(path, Ct);
+        using var revoke = await admin.PostAsync($"{path}/{x5t}/revoke", new StringContent("""{"reason":"cleanup"}""", Encoding.UTF8, "application/json"), Ct);
+
+        Assert.Equal(HttpStatusCode.OK, list.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, revoke.StatusCode);
     }
 
     private static (HttpStatusCode, string?) Pick((HttpStatusCode Status, string? Code, JsonElement Body) answer) => (answer.Status, answer.Code);

@@ -141,6 +141,13 @@ public sealed class RequestShapeTests(LocalRunFixture local) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Client_id_header_with_a_tab_inside_is_client_id_invalid()
+    {
+        // HTTP lets a horizontal tab stand inside a field value, so it reaches the authorizer from a header.
+        Assert.Equal((HttpStatusCode.BadRequest, "CLIENT_ID_INVALID"), await SendRawAsync("/api/authorize", ("X-Client-Id", _client + "\tx"), ("X-Tpp-Api", "accounts")));
+    }
+
+    [Fact]
     public async Task Client_id_with_a_line_feed_cannot_forge_a_log_line()
     {
         const string Forged = "FORGED-LINE Allowed client admin with certificate x";

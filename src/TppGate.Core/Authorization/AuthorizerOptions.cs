@@ -10,10 +10,17 @@ public sealed class AuthorizerOptions
     public bool RequirePsd2 { get; set; } = true;
 
     /// <summary>
-    /// API name (X-Tpp-Api) to the canonical PSD2 roles it accepts; any one of them suffices. An API not in
-    /// the map is denied with ROLE_INVALID. Configuration, not code: e.g. accounts = [PSP_AI].
+    /// API name (X-Tpp-Api) to the canonical PSD2 roles it accepts; any one of them suffices. Each entry
+    /// replaces or adds to the built-in Berlin Group map (<see cref="BerlinGroupApiRoles"/>); an API in
+    /// neither is denied with ROLE_INVALID. E.g. accounts = [PSP_AI].
     /// </summary>
     public Dictionary<string, string[]> ApiRoles { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// Check the PSD2 role the API needs. Default true: a request naming no API is 400 API_MISSING. False
+    /// turns role checks off altogether (X-Tpp-Api is then ignored); only for a gateway that checks roles itself.
+    /// </summary>
+    public bool CheckRoles { get; set; } = true;
 
     /// <summary>
     /// Allow a request without a client_id for the client its certificate is bound to. Default false:
@@ -21,7 +28,10 @@ public sealed class AuthorizerOptions
     /// </summary>
     public bool IdentifyByCertificate { get; set; }
 
-    /// <summary>A presented access token must carry cnf x5t#S256 equal to the certificate's. Default true.</summary>
+    /// <summary>
+    /// A presented (and verified) access token must carry cnf x5t#S256. Default true. False accepts a verified
+    /// token without cnf; a cnf naming another certificate is refused either way.
+    /// </summary>
     public bool RequireBoundTokens { get; set; } = true;
 
     /// <summary>Everything one decision may wait for (storage included); past it, 503. Default 1 second.</summary>

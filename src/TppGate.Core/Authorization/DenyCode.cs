@@ -40,6 +40,27 @@ public enum DenyCode
 
     /// <summary>A dependency failed or the deadline passed: fail closed (503).</summary>
     ServiceUnavailable,
+
+    /// <summary>No API named (X-Tpp-Api missing or blank) while role checks are on (400).</summary>
+    ApiMissing,
+
+    /// <summary>The client_id sources (header, query, form field, token) name different clients, or one is repeated (400).</summary>
+    ClientIdMismatch,
+
+    /// <summary>The client_id holds control characters (400).</summary>
+    ClientIdInvalid,
+
+    /// <summary>The bearer token is not a token the configured authority signed for this audience, now (401).</summary>
+    TokenInvalid,
+
+    /// <summary>The API header (X-Tpp-Api) was sent more than once (400).</summary>
+    ApiHeaderRepeated,
+
+    /// <summary>The Authorization header was sent more than once (400).</summary>
+    AuthorizationHeaderRepeated,
+
+    /// <summary>A form body that is too large or not application/x-www-form-urlencoded text (400).</summary>
+    BodyInvalid,
 }
 
 /// <summary>Wire codes and HTTP statuses of <see cref="DenyCode"/>.</summary>
@@ -59,13 +80,21 @@ public static class DenyCodes
         DenyCode.ClientIdMissing => "CLIENT_ID_MISSING",
         DenyCode.ForwarderUntrusted => "FORWARDER_UNTRUSTED",
         DenyCode.ServiceUnavailable => "SERVICE_UNAVAILABLE",
+        DenyCode.ApiMissing => "API_MISSING",
+        DenyCode.ClientIdMismatch => "CLIENT_ID_MISMATCH",
+        DenyCode.ClientIdInvalid => "CLIENT_ID_INVALID",
+        DenyCode.TokenInvalid => "TOKEN_INVALID",
+        DenyCode.ApiHeaderRepeated => "API_HEADER_REPEATED",
+        DenyCode.AuthorizationHeaderRepeated => "AUTHORIZATION_HEADER_REPEATED",
+        DenyCode.BodyInvalid => "BODY_INVALID",
         _ => "CERTIFICATE_INVALID",
     };
 
     /// <summary>The HTTP status the authorizer answers with.</summary>
     public static int ToHttpStatus(this DenyCode code) => code switch
     {
-        DenyCode.ClientIdMissing => 400,
+        DenyCode.ClientIdMissing or DenyCode.ApiMissing or DenyCode.ClientIdMismatch or DenyCode.ClientIdInvalid
+            or DenyCode.ApiHeaderRepeated or DenyCode.AuthorizationHeaderRepeated or DenyCode.BodyInvalid => 400,
         DenyCode.CertificateNotBound or DenyCode.CertificateBlocked or DenyCode.RoleInvalid or DenyCode.TokenBindingMismatch => 403,
         DenyCode.ServiceUnavailable => 503,
         _ => 401,
@@ -112,6 +141,13 @@ public static class DenyCodes
         DenyCode.ClientIdMissing => "The request names no client_id.",
         DenyCode.ForwarderUntrusted => "The forwarded client certificate came from an untrusted caller.",
         DenyCode.ServiceUnavailable => "The authorization service is temporarily unavailable.",
+        DenyCode.ApiMissing => "The request names no API (X-Tpp-Api).",
+        DenyCode.ClientIdMismatch => "The request names more than one client_id.",
+        DenyCode.ClientIdInvalid => "The client_id contains characters that are not allowed.",
+        DenyCode.TokenInvalid => "The access token could not be verified.",
+        DenyCode.ApiHeaderRepeated => "The X-Tpp-Api header was sent more than once.",
+        DenyCode.AuthorizationHeaderRepeated => "The Authorization header was sent more than once.",
+        DenyCode.BodyInvalid => "The form body could not be read.",
         _ => "The request was denied.",
     };
 }

@@ -7,6 +7,7 @@ using TppGate.Core.Certificates;
 using TppGate.Core.Eidas;
 using TppGate.Core.Trust;
 using TppGate.Http.Callers;
+using TppGate.Http.Logging;
 using TppGate.Http.Results;
 
 namespace TppGate.Http.Admin;
@@ -32,9 +33,14 @@ public sealed partial class AdminHandlers(
     public const int MaxTextLength = 1024;
 
     /// <summary><c>POST /api/bindings</c>.</summary>
-    public async Task<TppGateResult> RegisterAsync(HttpContext context)
+    public Task<TppGateResult> RegisterAsync(HttpContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
+        return GuardAsync(context, () => RegisterCoreAsync(context));
+    }
+
+    private async Task<TppGateResult> RegisterCoreAsync(HttpContext context)
+    {
         if (Authorize(context, write: true) is { } refused)
         {
             return refused;
@@ -46,7 +52,7 @@ public sealed partial class AdminHandlers(
             return error!;
         }
 
-        if (ValidateClientId(context, body.ClientId) is { } badClient)
+        if (ValidateClientId(context, body.ClientId, registering: true) is { } badClient)
         {
             return badClient;
         }
@@ -80,7 +86,7 @@ public sealed partial class AdminHandlers(
         if (!chain.Trusted)
         {
             var code = DenyCodes.FromChain(chain);
-            LogRegistrationRefused(logger, code.ToCode(), $"{string.Join(',', chain.Failures)}: {chain.Detail}", context.TraceIdentifier);
+            LogRegistrationRefused(logger, code.ToCode(), LogValue.Escape($"{string.Join(',', chain.Failures)}: {chain.Detail}")!, context.TraceIdentifier);
             return code == DenyCode.ServiceUnavailable
                 ? TppGateResult.Problem(context, 503, code.ToCode(), code.ToTitle())
                 : BadRequest(context, code.ToCode(), code.ToTitle());
@@ -88,7 +94,7 @@ public sealed partial class AdminHandlers(
 
         if (Psd2Acceptance.Refusal(profile, authorizerOptions.RequirePsd2) is { } refusal)
         {
-            LogRegistrationRefused(logger, "CERTIFICATE_INVALID", refusal, context.TraceIdentifier);
+            LogRegistrationRefused(logger, "CERTIFICATE_INVALID", LogValue.Escape(refusal)!, context.TraceIdentifier);
             return BadRequest(context, "CERTIFICATE_INVALID", "The certificate is not a PSD2 QWAC with at least one role.");
         }
 
@@ -104,7 +110,7 @@ public sealed partial class AdminHandlers(
         {
             var result = await store.RegisterAsync(binding, ct);
             cache.Invalidate(binding.Sha256);
-            LogRegistered(logger, result.Outcome.ToString(), binding.ClientId, binding.Thumbprint, caller.Name);
+            LogRegistered(logger, result.Outcome.ToString(), LogValue.Escape(binding.ClientId)!, binding.Thumbprint, LogValue.Escape(caller.Name)!);
             return result.Outcome switch
             {
                 RegisterOutcome.Created => TppGateResult.Json(201, BindingView.Of(result.Binding)),
@@ -155,9 +161,14 @@ public sealed partial class AdminHandlers(
     }
 
     /// <summary><c>POST /api/bindings/{clientId}/{thumbprint}/revoke</c>.</summary>
-    public async Task<TppGateResult> RevokeAsync(HttpContext context, string clientId, string thumbprint)
+    public Task<TppGateResult> RevokeAsync(HttpContext context, string clientId, string thumbprint)
     {
         ArgumentNullException.ThrowIfNull(context);
+        return GuardAsync(context, () => RevokeCoreAsync(context, clientId, thumbprint));
+    }
+
+    private async Task<TppGateResult> RevokeCoreAsync(HttpContext context, string clientId, string thumbprint)
+    {
         if (RefuseClientRoute(context, write: true, ref clientId) is { } refused)
         {
             return refused;
@@ -184,7 +195,7 @@ public sealed partial class AdminHandlers(
         {
             var result = await store.RevokeAsync(clientId, sha256, caller.Name, body.Reason, ct);
             cache.Invalidate(sha256);
-            LogRevoked(logger, result.Outcome.ToString(), clientId, sha256, caller.Name);
+            LogRevoked(logger, result.Outcome.ToString(), LogValue.Escape(clientId)!, sha256, LogValue.Escape(caller.Name)!);
             return result.Outcome == RevokeOutcome.NotFound
                 ? TppGateResult.Problem(context, 404, "BINDING_NOT_FOUND", "No binding of this certificate to this client.")
                 : TppGateResult.Json(200, BindingView.Of(result.Binding!));
@@ -260,10 +271,14 @@ public sealed partial class AdminHandlers(
         }
 
         clientId = Unescape(clientId);
-        return ValidateClientId(context, clientId);
+        return ValidateClientId(context, clientId, registering: false);
     }
 
-    private TppGateResult? ValidateClientId(HttpContext context, string? clientId)
+    /// <summary>
+    /// The client_id rules. Surrounding whitespace is refused only when registering, so a binding stored before
+    /// that rule can still be listed and revoked by its own name.
+    /// </summary>
+    private TppGateResult? ValidateClientId(HttpContext context, string? clientId, bool registering)
     {
         if (string.IsNullOrWhiteSpace(clientId))
         {
@@ -272,9 +287,11 @@ public sealed partial class AdminHandlers(
 
         // '%' is refused because path routes (list, audit, revoke) decode the client_id once more after routing,
         // so a client_id holding '%' could be registered but never revoked by its own name.
-        if (clientId.Length > authorizerOptions.MaxClientIdLength || clientId.Any(char.IsControl) || clientId.Contains('%', StringComparison.Ordinal))
+        // Leading or trailing whitespace is refused: a TPP sending the trimmed name (as many clients do) would never match.
+        if (clientId.Length > authorizerOptions.MaxClientIdLength || clientId.Any(char.IsControl) || clientId.Contains('%', StringComparison.Ordinal)
+            || (registering && (char.IsWhiteSpace(clientId[0]) || char.IsWhiteSpace(clientId[^1]))))
         {
-            return BadRequest(context, "CLIENT_ID_INVALID", $"A client_id has 1 to {authorizerOptions.MaxClientIdLength} characters, no control characters and no '%'.");
+            return BadRequest(context, "CLIENT_ID_INVALID", $"A client_id has 1 to {authorizerOptions.MaxClientIdLength} characters, no control characters, no '%' and no leading or trailing whitespace.");
         }
 
         return null;
@@ -320,6 +337,20 @@ public sealed partial class AdminHandlers(
         }
     }
 
+    /// <summary>Last resort: a defect anywhere in a handler is a 503 problem with a trace id, never a 500 with an empty body.</summary>
+    private async Task<TppGateResult> GuardAsync(HttpContext context, Func<Task<TppGateResult>> handler)
+    {
+        try
+        {
+            return await handler();
+        }
+        catch (Exception ex) when (!context.RequestAborted.IsCancellationRequested)
+        {
+            LogUnexpected(logger, ex, context.TraceIdentifier);
+            return TppGateResult.Problem(context, 503, "SERVICE_UNAVAILABLE", "The service is temporarily unavailable.");
+        }
+    }
+
     private async Task<TppGateResult> StoreCallAsync(HttpContext context, Func<CancellationToken, Task<TppGateResult>> call)
     {
         try
@@ -332,6 +363,12 @@ public sealed partial class AdminHandlers(
         {
             LogStoreUnavailable(logger, ex, context.TraceIdentifier);
             return TppGateResult.Problem(context, 503, "SERVICE_UNAVAILABLE", "The binding store is temporarily unavailable.");
+        }
+        catch (Exception ex) when (!context.RequestAborted.IsCancellationRequested)
+        {
+            // Last resort: a defect is a 503 problem with a trace id, never a 500 with an empty body.
+            LogUnexpected(logger, ex, context.TraceIdentifier);
+            return TppGateResult.Problem(context, 503, "SERVICE_UNAVAILABLE", "The service is temporarily unavailable.");
         }
     }
 
@@ -347,6 +384,9 @@ public sealed partial class AdminHandlers(
 
     [LoggerMessage(EventId = 2002, EventName = "BindingRevoked", Level = LogLevel.Warning, Message = "Revocation {Outcome}: client {ClientId}, certificate {Sha256}, by {Actor}")]
     private static partial void LogRevoked(ILogger logger, string outcome, string clientId, string sha256, string actor);
+
+    [LoggerMessage(EventId = 2004, EventName = "AdminFailed", Level = LogLevel.Error, Message = "Admin request failed unexpectedly; answered 503 (request {RequestId})")]
+    private static partial void LogUnexpected(ILogger logger, Exception exception, string requestId);
 
     [LoggerMessage(EventId = 2003, EventName = "BindingStoreUnavailable", Level = LogLevel.Error, Message = "Binding store unavailable (request {RequestId})")]
     private static partial void LogStoreUnavailable(ILogger logger, Exception exception, string requestId);

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Options;
 using TppGate.Core.Authorization;
 using TppGate.Core.Certificates;
 using TppGate.Http.Callers;
+using TppGate.Http.Logging;
 using TppGate.Http.Results;
 
 namespace TppGate.Http.Authorize;
@@ -83,16 +84,32 @@ public sealed partial class AuthorizeHandler
         }
         if (decision.IsAllowed)
         {
-            LogAllowed(_logger, decision.ClientId!, decision.Thumbprint, context.TraceIdentifier);
+            if (_logger.IsEnabled(LogLevel.Information))
+            {
+                LogAllowed(_logger, LogValue.Escape(decision.ClientId)!, decision.Thumbprint, context.TraceIdentifier);
+            }
+
             return _allowAnswers.GetValue(decision, RenderAllow);
         }
 
+        // Detail and client_id can carry request values: escaped, so none can forge a log line.
         var code = decision.Code ?? DenyCode.CertificateInvalid;
-        LogDenied(_logger, code.ToCode(), decision.Detail, decision.Thumbprint, decision.ClientId, context.TraceIdentifier);
+        LogDenied(_logger, code.ToCode(), LogValue.Escape(decision.Detail), decision.Thumbprint, LogValue.Escape(decision.ClientId), context.TraceIdentifier);
         return TppGateResult.Problem(context, code.ToHttpStatus(), code.ToCode(), code.ToTitle());
     }
 
     private ValueTask<AuthorizationDecision> DecideAsync(HttpRequest request, CancellationToken cancellationToken)
+        => IsFormBody(request) ? DecideWithFormAsync(request, cancellationToken) : Decide(request, null, cancellationToken);
+
+    private async ValueTask<AuthorizationDecision> DecideWithFormAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        var (error, formClientId) = await FormClientId.ReadAsync(request, cancellationToken);
+        return error is { } code
+            ? AuthorizationDecision.Deny(code, code == DenyCode.ClientIdMismatch ? "client_id sent more than once in the form body" : "form body too large or not form text")
+            : await Decide(request, formClientId, cancellationToken);
+    }
+
+    private ValueTask<AuthorizationDecision> Decide(HttpRequest request, string? formClientId, CancellationToken cancellationToken)
     {
         var headers = request.Headers;
         if (!TrySingle(headers[_options.DirectCertificateHeader], out var direct)
@@ -102,9 +119,19 @@ public sealed partial class AuthorizeHandler
             return Deny(DenyCode.CertificateInvalid, "a certificate header was sent more than once");
         }
 
-        if (!TryClientId(request, out var clientId))
+        if (!TrySingle(headers[_options.ApiHeader], out var api))
         {
-            return Deny(DenyCode.ClientIdMissing, "client_id sent more than once, or differently in header and query");
+            return Deny(DenyCode.ApiHeaderRepeated, $"{_options.ApiHeader} sent more than once");
+        }
+
+        if (!TrySingle(headers.Authorization, out var authorization))
+        {
+            return Deny(DenyCode.AuthorizationHeaderRepeated, "Authorization sent more than once");
+        }
+
+        if (!TryClientId(request, formClientId, out var clientId))
+        {
+            return Deny(DenyCode.ClientIdMismatch, "client_id sent more than once, or differently in header, query and form body");
         }
 
         string? value;
@@ -132,17 +159,12 @@ public sealed partial class AuthorizeHandler
             format = _options.DirectCertificateFormat;
         }
 
-        if (!TrySingle(headers[_options.ApiHeader], out var api) || !TrySingle(headers.Authorization, out var authorization))
-        {
-            return Deny(DenyCode.CertificateInvalid, "API or Authorization header sent more than once");
-        }
-
         string? token = null;
         if (authorization is not null)
         {
-            if (!authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+            if (!authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) || authorization.AsSpan(7).Trim().IsEmpty)
             {
-                return Deny(DenyCode.TokenBindingMismatch, "Authorization is not a bearer token");
+                return Deny(DenyCode.TokenInvalid, "Authorization is not a bearer token");
             }
 
             token = authorization[7..].Trim();
@@ -150,6 +172,9 @@ public sealed partial class AuthorizeHandler
 
         return _authorizer.AuthorizeAsync(new AuthorizationRequest(value, format, chain, clientId, api, token), cancellationToken);
     }
+
+    private static bool IsFormBody(HttpRequest request)
+        => request.ContentType is { } type && type.StartsWith("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase);
 
     private bool IsTrustedForwarder(HttpRequest request, string? direct)
     {
@@ -206,7 +231,8 @@ public sealed partial class AuthorizeHandler
         return CertificateThumbprints.Of(certificate.Certificate).Sha256Hex;
     }
 
-    private bool TryClientId(HttpRequest request, out string? clientId)
+    /// <summary>The client_id from header, query and form field: each at most once, and all that are present equal.</summary>
+    private bool TryClientId(HttpRequest request, string? formClientId, out string? clientId)
     {
         clientId = null;
         if (!TrySingle(request.Headers[_options.ClientIdHeader], out var header) || !TrySingle(request.Query["client_id"], out var query))
@@ -214,12 +240,22 @@ public sealed partial class AuthorizeHandler
             return false;
         }
 
-        if (header is not null && query is not null && !string.Equals(header, query, StringComparison.Ordinal))
+        foreach (var source in (ReadOnlySpan<string?>)[header, query, formClientId])
         {
-            return false;
+            if (source is null)
+            {
+                continue;
+            }
+
+            if (clientId is not null && !string.Equals(clientId, source, StringComparison.Ordinal))
+            {
+                clientId = null;
+                return false;
+            }
+
+            clientId = source;
         }
 
-        clientId = header ?? query;
         return true;
     }
 

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using TppGate.Core.Authorization;
 using TppGate.Core.Certificates;
@@ -8,6 +9,7 @@ using TppGate.Core.Trust;
 using TppGate.Http.Admin;
 using TppGate.Http.Authorize;
 using TppGate.Http.Callers;
+using TppGate.Http.Tokens;
 
 namespace TppGate.Http.Hosting;
 
@@ -22,20 +24,21 @@ public static class TppGateServiceCollectionExtensions
     {
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ICallerResolver, AppServiceAuthenticationCallerResolver>();
-        services.AddOptions<AuthorizerOptions>().BindConfiguration(AuthorizerOptions.SectionName)
-            .Validate(o => o.Deadline > TimeSpan.Zero && o.PropagationBound > o.ChangePollInterval && o.CertificateCacheSize >= 2 && o.BindingCacheSize >= 2,
-                "Authorizer: Deadline must be positive, ChangePollInterval under PropagationBound, cache sizes at least 2.")
-            .Validate(o => o.ApiRoles.Values.All(roles => roles.Length > 0 && roles.All(r => Core.Eidas.Psd2Roles.TryParseCanonicalName(r, out _))),
-                "Authorizer:ApiRoles lists canonical PSD2 roles (PSP_AS, PSP_PI, PSP_AI, PSP_IC) for every API.")
-            .ValidateOnStart();
+        services.AddOptions<AuthorizerOptions>().BindConfiguration(AuthorizerOptions.SectionName).ValidateOnStart();
         services.AddOptions<ChainValidationOptions>().BindConfiguration("Authorizer:Chain").ValidateOnStart();
-        services.AddOptions<CertificateReaderOptions>().BindConfiguration("Authorizer:Reader")
-            .Validate(o => o.MaxValueLength is > 0 and <= 64 * 1024, "Authorizer:Reader:MaxValueLength must be 1 to 65536.")
-            .ValidateOnStart();
-        services.AddOptions<RequestOptions>().BindConfiguration(RequestOptions.SectionName)
-            .Validate(o => o.TrustedForwarders.All(f => Thumbprint.TryParseSha256(f.CertificateThumbprint, out _) || !string.IsNullOrWhiteSpace(f.PrincipalId)),
-                "Every trusted forwarder needs a SHA-256 certificate thumbprint or a principal id.")
-            .ValidateOnStart();
+        services.AddOptions<CertificateReaderOptions>().BindConfiguration("Authorizer:Reader").ValidateOnStart();
+        services.AddOptions<RequestOptions>().BindConfiguration(RequestOptions.SectionName).ValidateOnStart();
+        services.AddOptions<TokenOptions>().BindConfiguration(TokenOptions.SectionName).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AuthorizerOptions>, AuthorizerOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ChainValidationOptions>, ChainValidationOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CertificateReaderOptions>, CertificateReaderOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RequestOptions>, RequestOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TokenOptions>, TokenOptionsValidator>());
+        services.TryAddSingleton<IAccessTokenValidator>(sp => new OpenIdAccessTokenValidator(
+            sp.GetRequiredService<IOptions<TokenOptions>>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<OpenIdAccessTokenValidator>>(),
+            sp.GetKeyedService<HttpMessageHandler>(OpenIdAccessTokenValidator.MetadataHandlerKey)));
 
         services.TryAddSingleton(sp => sp.GetRequiredService<IOptions<AuthorizerOptions>>().Value);
         services.TryAddSingleton(sp => sp.GetRequiredService<IOptions<ChainValidationOptions>>().Value);

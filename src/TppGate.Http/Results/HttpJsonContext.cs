@@ -5,9 +5,15 @@ using TppGate.Http.Authorize;
 
 namespace TppGate.Http.Results;
 
-/// <summary>Source-generated JSON for every body TppGate reads or writes: camelCase, strict on input.</summary>
+/// <summary>
+/// Source-generated JSON for every body TppGate reads or writes: camelCase, strict on input. A property
+/// sent twice, in another case ("ClientId"), or unknown is refused: two readers of one body must never
+/// disagree on what it says.
+/// </summary>
 [JsonSourceGenerationOptions(
     JsonSerializerDefaults.Web,
+    PropertyNameCaseInsensitive = false,
+    AllowDuplicateProperties = false,
     UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
     DefaultIgnoreCondition = JsonIgnoreCondition.Never,
     UseStringEnumConverter = true)]

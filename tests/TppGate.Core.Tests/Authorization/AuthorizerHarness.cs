@@ -53,7 +53,7 @@ internal sealed class AuthorizerHarness
         Assert.Equal(RegisterOutcome.Created, result.Outcome);
     }
 
-    public ValueTask<AuthorizationDecision> AskAsync(X509Certificate2 certificate, string? clientId, string? api = null, string? token = null)
+    public ValueTask<AuthorizationDecision> AskAsync(X509Certificate2 certificate, string? clientId, string? api = BerlinGroupApiRoles.Token, string? token = null)
         => Authorizer.AuthorizeAsync(new AuthorizationRequest(PkiExport.Base64Der(certificate), CertificateSourceFormat.Base64, null, clientId, api, token));
 
     /// <summary>A store that counts certificate look-ups and can fail or hang on demand.</summary>

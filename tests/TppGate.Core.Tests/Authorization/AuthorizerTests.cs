@@ -193,28 +193,110 @@ public sealed class AuthorizerTests
     }
 
     [Fact]
-    public async Task Token_must_be_bound_to_the_certificate_and_issued_to_its_client()
+    public async Task Token_is_never_believed_unverified_without_an_authority_even_with_a_matching_cnf()
     {
         var h = new AuthorizerHarness();
+        var lax = new AuthorizerHarness(new AuthorizerOptions { RequireBoundTokens = false });
         var qwac = AuthorizerHarness.NewQwac();
-        var other = AuthorizerHarness.NewQwac();
         await h.BindAsync("tpp-1", qwac);
+        await lax.BindAsync("tpp-1", qwac);
         var x5t = CertificateThumbprints.Of(qwac).X5tS256;
 
-        Assert.True((await h.AskAsync(qwac, "tpp-1", token: Jwt(x5t, "tpp-1"))).IsAllowed);
-        Assert.Equal(DenyCode.TokenBindingMismatch, (await h.AskAsync(qwac, "tpp-1", token: Jwt(CertificateThumbprints.Of(other).X5tS256, "tpp-1"))).Code);
-        Assert.Equal(DenyCode.TokenBindingMismatch, (await h.AskAsync(qwac, "tpp-1", token: Jwt(x5t, "someone-else"))).Code);
-        Assert.Equal(DenyCode.TokenBindingMismatch, (await h.AskAsync(qwac, "tpp-1", token: Jwt(null, "tpp-1"))).Code);
-        Assert.Equal(DenyCode.TokenBindingMismatch, (await h.AskAsync(qwac, "tpp-1", token: "not.a-jwt")).Code);
+        Assert.Equal(DenyCode.TokenInvalid, (await h.AskAsync(qwac, "tpp-1", token: Jwt(x5t, "tpp-1"))).Code);
+        Assert.Equal(DenyCode.TokenInvalid, (await lax.AskAsync(qwac, "tpp-1", token: Jwt(null, "tpp-1"))).Code);
+        Assert.Equal(DenyCode.TokenInvalid, (await h.AskAsync(qwac, null, token: Jwt(x5t, "tpp-1"))).Code);
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    [InlineData(" ")]
+    public async Task Request_naming_no_api_is_api_missing_unless_role_checks_are_turned_off(string? api)
+    {
+        var h = new AuthorizerHarness();
+        var off = new AuthorizerHarness(new AuthorizerOptions { CheckRoles = false });
+        var qwac = AuthorizerHarness.NewQwac();
+        await h.BindAsync("tpp-1", qwac);
+        await off.BindAsync("tpp-1", qwac);
+
+        Assert.Equal(DenyCode.ApiMissing, (await h.AskAsync(qwac, "tpp-1", api)).Code);
+        Assert.True((await off.AskAsync(qwac, "tpp-1", api)).IsAllowed);
+        Assert.True((await off.AskAsync(qwac, "tpp-1", "no-such-api")).IsAllowed);
+    }
+
+    public static TheoryData<string, string[]> BerlinGroupServices => new()
+    {
+        { "accounts", ["PSP_AI"] },
+        { "card-accounts", ["PSP_AI"] },
+        { "consents", ["PSP_AI"] },
+        { "payments", ["PSP_PI"] },
+        { "bulk-payments", ["PSP_PI"] },
+        { "periodic-payments", ["PSP_PI"] },
+        { "signing-baskets", ["PSP_PI"] },
+        { "funds-confirmations", ["PSP_IC"] },
+        { "token", ["PSP_AI", "PSP_PI", "PSP_IC"] },
+    };
+
+    [Theory]
+    [MemberData(nameof(BerlinGroupServices))]
+    public async Task Built_in_map_gives_each_berlin_group_service_exactly_its_roles(string api, string[] allowed)
+    {
+        var h = new AuthorizerHarness(new AuthorizerOptions());
+        var byRole = new Dictionary<string, Psd2Role>
+        {
+            ["PSP_AS"] = Psd2Role.AccountServicing,
+            ["PSP_PI"] = Psd2Role.PaymentInitiation,
+            ["PSP_AI"] = Psd2Role.AccountInformation,
+            ["PSP_IC"] = Psd2Role.CardIssuing,
+        };
+        foreach (var (name, role) in byRole)
+        {
+            var qwac = AuthorizerHarness.NewQwac(role);
+            var client = "tpp-" + name;
+            await h.BindAsync(client, qwac);
+
+            var decision = await h.AskAsync(qwac, client, api);
+
+            Assert.True(allowed.Contains(name) == decision.IsAllowed, $"{api} with {name}: {decision.Code}");
+            Assert.True(decision.IsAllowed || decision.Code == DenyCode.RoleInvalid);
+        }
     }
 
     [Fact]
-    public async Task Unbound_token_is_accepted_when_bound_tokens_are_not_required()
+    public async Task Configured_api_roles_replace_a_built_in_entry_and_add_new_names()
     {
-        var h = new AuthorizerHarness(new AuthorizerOptions { RequireBoundTokens = false });
+        var h = new AuthorizerHarness(new AuthorizerOptions { ApiRoles = { ["accounts"] = ["PSP_PI"], ["psd2"] = ["PSP_AI"] } });
+        var ai = AuthorizerHarness.NewQwac(Psd2Role.AccountInformation);
+        await h.BindAsync("tpp-1", ai);
+
+        Assert.Equal(DenyCode.RoleInvalid, (await h.AskAsync(ai, "tpp-1", "accounts")).Code);
+        Assert.True((await h.AskAsync(ai, "tpp-1", "psd2")).IsAllowed);
+        Assert.True((await h.AskAsync(ai, "tpp-1", "consents")).IsAllowed);
+    }
+
+    [Theory]
+    [InlineData("tpp-1\n")]
+    [InlineData("tpp\u0000-1")]
+    [InlineData("tpp-1\u0085")]
+    [InlineData("\u007ftpp-1")]
+    public async Task Client_id_with_control_characters_is_client_id_invalid(string escaped)
+    {
+        var clientId = System.Text.RegularExpressions.Regex.Unescape(escaped);
+        var h = new AuthorizerHarness();
         var qwac = AuthorizerHarness.NewQwac();
         await h.BindAsync("tpp-1", qwac);
-        Assert.True((await h.AskAsync(qwac, "tpp-1", token: Jwt(null, "tpp-1"))).IsAllowed);
+
+        Assert.Equal(DenyCode.ClientIdInvalid, (await h.AskAsync(qwac, clientId)).Code);
+    }
+
+    [Fact]
+    public async Task Certificate_is_judged_before_the_client_id()
+    {
+        var h = new AuthorizerHarness();
+        var untrusted = CertificateCatalogue.Shared[CatalogueCertificate.FromUntrustedRoot];
+
+        Assert.Equal(DenyCode.CertificateInvalid, (await h.AskAsync(untrusted, new string('c', h.Options.MaxClientIdLength + 1))).Code);
+        Assert.Equal(DenyCode.CertificateInvalid, (await h.AskAsync(untrusted, null)).Code);
     }
 
     [Fact]

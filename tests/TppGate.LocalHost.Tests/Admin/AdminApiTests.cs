@@ -195,7 +195,7 @@ public sealed class AdminApiTests(LocalRunFixture local)
         using var list = await admin.GetAsync($"api/bindings/{Uri.EscapeDataString(client)}", Ct);
         var bindings = (await ReadAsync(list)).Body.GetProperty("bindings").EnumerateArray().ToArray();
         using var http = local.Authorizer(certificate);
-        using var request = new HttpRequestMessage(HttpMethod.Get, $"api/authorize?client_id={Uri.EscapeDataString(client)}");
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"api/authorize?client_id={Uri.EscapeDataString(client)}") { Headers = { { "X-Tpp-Api", "accounts" } } };
         using var allowed = await http.SendAsync(request, Ct);
 
         Assert.Equal(client, Assert.Single(bindings).GetProperty("clientId").GetString());

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using TppGate.Core.Eidas;
 using TppGate.LocalHost.Tests.Support;
 using TppGate.Pki;
@@ -99,6 +100,61 @@ public sealed class AdminInputTests(LocalRunFixture local)
         using var response = await http.SendAsync(request, Ct);
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+
+    public static TheoryData<string> AmbiguousBodies => ["duplicate-client-id", "duplicate-certificate", "pascal-case", "upper-case", "case-variant-beside-the-property"];
+
+    [Theory]
+    [MemberData(nameof(AmbiguousBodies))]
+    public async Task Body_with_a_duplicate_key_or_a_case_variant_of_a_property_is_body_invalid(string kind)
+    {
+        var certificate = Fresh();
+        var client = NewClient();
+        var pem = JsonSerializer.Serialize(PkiExport.CertificatePem(certificate));
+        var json = kind switch
+        {
+            // The first value a lenient reader keeps could differ from the last one another reader keeps.
+            "duplicate-client-id" => $$"""{"clientId":"{{NewClient()}}","certificate":{{pem}},"clientId":"{{client}}"}""",
+            "duplicate-certificate" => $$"""{"clientId":"{{client}}","certificate":{{pem}},"certificate":{{pem}}}""",
+            "pascal-case" => $$"""{"ClientId":"{{client}}","Certificate":{{pem}}}""",
+            "upper-case" => $$"""{"CLIENTID":"{{client}}","certificate":{{pem}}}""",
+            "case-variant-beside-the-property" => $$"""{"clientId":"{{client}}","clientID":"{{NewClient()}}","certificate":{{pem}}}""",
+            _ => throw new ArgumentOutOfRangeException(nameof(kind)),
+        };
+
+        Assert.Equal((HttpStatusCode.BadRequest, "BODY_INVALID"), await PostAsync(new StringContent(json, Encoding.UTF8, "application/json")));
+        await AssertNotStoredAsync(local, certificate);
+    }
+
+    [Theory]
+    [InlineData(" leading")]
+    [InlineData("trailing ")]
+    [InlineData(" nbsp")]
+    [InlineData("tab	")]
+    public async Task Client_id_with_leading_or_trailing_whitespace_is_client_id_invalid_at_registration(string clientId)
+    {
+        var certificate = Fresh();
+
+        Assert.Equal((HttpStatusCode.BadRequest, "CLIENT_ID_INVALID"), await PostAsync(new StringContent(Body(clientId, certificate), Encoding.UTF8, "application/json")));
+        await AssertNotStoredAsync(local, certificate);
+    }
+
+    [Fact]
+    public async Task Binding_stored_with_a_padded_client_id_before_the_rule_can_still_be_listed_and_revoked()
+    {
+        var certificate = Fresh();
+        var client = NewClient() + " ";
+        var store = local.Run.App.Services.GetRequiredService<Core.Bindings.IBindingStore>();
+        await store.RegisterAsync(Core.Bindings.CertificateBinding.For(certificate, client, "before-the-rule", DateTimeOffset.UtcNow), Ct);
+        var path = "api/bindings/" + Uri.EscapeDataString(client);
+        var x5t = Core.Certificates.CertificateThumbprints.Of(certificate).X5tS256;
+
+        using var admin = local.Admin();
+        using var list = await admin.GetAsync(path, Ct);
+        using var revoke = await admin.PostAsync($"{path}/{x5t}/revoke", new StringContent("""{"reason":"cleanup"}""", Encoding.UTF8, "application/json"), Ct);
+
+        Assert.Equal(HttpStatusCode.OK, list.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, revoke.StatusCode);
     }
 
     private static (HttpStatusCode, string?) Pick((HttpStatusCode Status, string? Code, JsonElement Body) answer) => (answer.Status, answer.Code);

@@ -187,15 +187,18 @@ public sealed class BindingAttackTests(LocalRunFixture local)
         using var http = local.Authorizer(certificate);
 
         var foreign = Ask(client);
-        foreign.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Token(CertificateThumbprints.Of(other).X5tS256, client));
+        foreign.Headers.Authorization = new AuthenticationHeaderValue("Bearer", local.Tokens.Sign(client, CertificateThumbprints.Of(other).X5tS256));
         var otherClient = Ask(client);
-        otherClient.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Token(CertificateThumbprints.Of(certificate).X5tS256, "someone-else"));
+        otherClient.Headers.Authorization = new AuthenticationHeaderValue("Bearer", local.Tokens.Sign("someone-else", CertificateThumbprints.Of(certificate).X5tS256));
         var garbage = Ask(client);
         garbage.Headers.Authorization = new AuthenticationHeaderValue("Bearer", "not.a.jwt!");
+        var forged = Ask(client);
+        forged.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Token(CertificateThumbprints.Of(certificate).X5tS256, client));
 
         Assert.Equal((HttpStatusCode.Forbidden, "TOKEN_BINDING_MISMATCH"), await SendAsync(http, foreign));
-        Assert.Equal((HttpStatusCode.Forbidden, "TOKEN_BINDING_MISMATCH"), await SendAsync(http, otherClient));
-        Assert.Equal((HttpStatusCode.Forbidden, "TOKEN_BINDING_MISMATCH"), await SendAsync(http, garbage));
+        Assert.Equal((HttpStatusCode.BadRequest, "CLIENT_ID_MISMATCH"), await SendAsync(http, otherClient));
+        Assert.Equal((HttpStatusCode.Unauthorized, "TOKEN_INVALID"), await SendAsync(http, garbage));
+        Assert.Equal((HttpStatusCode.Unauthorized, "TOKEN_INVALID"), await SendAsync(http, forged));
     }
 
     private static StringContent Json(string json) => new(json, Encoding.UTF8, "application/json");

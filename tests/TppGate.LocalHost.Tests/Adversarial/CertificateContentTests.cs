@@ -202,7 +202,7 @@ public sealed class CertificateContentTests(LocalRunFixture local)
         await local.RegisterAsync(client, leaf);
 
         Assert.Equal((HttpStatusCode.Forbidden, "ROLE_INVALID"), await PresentAsync(local, leaf, client, api: "accounts"));
-        Assert.Equal((HttpStatusCode.Forbidden, "ROLE_INVALID"), await PresentAsync(local, leaf, client, api: "funds-confirmation"));
+        Assert.Equal((HttpStatusCode.Forbidden, "ROLE_INVALID"), await PresentAsync(local, leaf, client, api: "funds-confirmations"));
         Assert.Equal(HttpStatusCode.OK, (await PresentAsync(local, leaf, client, api: "payments")).Status);
     }
 

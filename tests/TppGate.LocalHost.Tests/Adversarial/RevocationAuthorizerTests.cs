@@ -91,7 +91,7 @@ public sealed class RevocationAuthorizerTests : IAsyncLifetime
         _server.Publish(url, builder.Build(_root.Certificate, BigInteger.One, _now.AddDays(7), HashAlgorithmName.SHA256, thisUpdate: _now.AddDays(-1)));
     }
 
-    private static AuthorizationRequest Request(X509Certificate2 leaf) => new(Convert.ToBase64String(leaf.RawData), CertificateSourceFormat.Base64, null, Client, null, null);
+    private static AuthorizationRequest Request(X509Certificate2 leaf) => new(Convert.ToBase64String(leaf.RawData), CertificateSourceFormat.Base64, null, Client, BerlinGroupApiRoles.Token, null);
 
     private async Task<Authorizer> AuthorizerWithBindingAsync(X509Certificate2 leaf)
     {

@@ -26,10 +26,8 @@ public sealed class AuthorizeOverMutualTlsTests(LocalRunFixture local)
             request.Headers.Add("X-Client-Id", clientId);
         }
 
-        if (api is not null)
-        {
-            request.Headers.Add("X-Tpp-Api", api);
-        }
+        // Every call names its API; the token endpoint's accepts any PSD2 role.
+        request.Headers.Add("X-Tpp-Api", api ?? "token");
 
         return request;
     }
@@ -135,11 +133,11 @@ public sealed class AuthorizeOverMutualTlsTests(LocalRunFixture local)
         using var http = local.Authorizer(certificate);
 
         using var foreign = Authorize(client);
-        foreign.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Token(CertificateThumbprints.Of(Catalogue[CatalogueCertificate.QwacPi]).X5tS256, client));
+        foreign.Headers.Authorization = new AuthenticationHeaderValue("Bearer", local.Tokens.Sign(client, CertificateThumbprints.Of(Catalogue[CatalogueCertificate.QwacPi]).X5tS256));
         using var own = Authorize(client);
-        own.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Token(CertificateThumbprints.Of(certificate).X5tS256, client));
+        own.Headers.Authorization = new AuthenticationHeaderValue("Bearer", local.Tokens.Sign(client, CertificateThumbprints.Of(certificate).X5tS256));
         using var unbound = Authorize(client);
-        unbound.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Token(null, client));
+        unbound.Headers.Authorization = new AuthenticationHeaderValue("Bearer", local.Tokens.Sign(client, null));
 
         Assert.Equal((HttpStatusCode.Forbidden, "TOKEN_BINDING_MISMATCH"), Pick(await ReadAsync(await http.SendAsync(foreign, Ct))));
         Assert.Equal(HttpStatusCode.OK, (await http.SendAsync(own, Ct)).StatusCode);
@@ -225,17 +223,11 @@ public sealed class AuthorizeOverMutualTlsTests(LocalRunFixture local)
         await local.RegisterAsync(client, certificate);
         using var http = local.Authorizer(certificate);
 
-        using var response = await http.GetAsync($"api/authorize?client_id={Uri.EscapeDataString(client)}", Ct);
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"api/authorize?client_id={Uri.EscapeDataString(client)}") { Headers = { { "X-Tpp-Api", "accounts" } } };
+        using var response = await http.SendAsync(request, Ct);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
 
     private static (HttpStatusCode, string?) Pick((HttpStatusCode Status, string? Code, JsonElement Body) answer) => (answer.Status, answer.Code);
-
-    private static string Token(string? x5t, string clientId)
-    {
-        static string B64(string json) => Convert.ToBase64String(Encoding.UTF8.GetBytes(json)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
-        var cnf = x5t is null ? "" : $",\"cnf\":{{\"x5t#S256\":\"{x5t}\"}}";
-        return B64("""{"alg":"RS256","typ":"at+jwt"}""") + "." + B64($"{{\"client_id\":\"{clientId}\",\"sub\":\"{clientId}\"{cnf}}}") + ".c2lnbmF0dXJl";
-    }
 }

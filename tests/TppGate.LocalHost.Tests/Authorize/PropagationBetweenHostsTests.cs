@@ -20,7 +20,7 @@ public sealed class PropagationBetweenHostsTests(LocalRunFixture local)
         var certificate = local.Catalogue.IssuingCa.Issue(CertificateProfile.Qwac("two-hosts.tpp.example", Psd2Role.AccountInformation));
         var client = "client-" + Guid.NewGuid().ToString("N")[..12];
         using var onSecond = local.Authorizer(certificate, second);
-        HttpRequestMessage Ask() => new(HttpMethod.Post, "api/authorize") { Headers = { { "X-Client-Id", client } } };
+        HttpRequestMessage Ask() => new(HttpMethod.Post, "api/authorize") { Headers = { { "X-Client-Id", client }, { "X-Tpp-Api", "accounts" } } };
 
         // The second host learns (and caches) that the certificate is unknown.
         Assert.Equal(HttpStatusCode.Forbidden, (await onSecond.SendAsync(Ask(), ct)).StatusCode);

@@ -174,7 +174,7 @@ public sealed class StorageFaultTests(ITestOutputHelper output)
 
     private static async Task<(HttpStatusCode Status, string? Code)> AskAsync(HttpClient http, string client)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, "api/authorize") { Headers = { { "X-Client-Id", client } } };
+        using var request = new HttpRequestMessage(HttpMethod.Post, "api/authorize") { Headers = { { "X-Client-Id", client }, { "X-Tpp-Api", "accounts" } } };
         using var response = await http.SendAsync(request, Ct);
         var (status, code, _) = await Answers.ReadAsync(response);
         return (status, code);

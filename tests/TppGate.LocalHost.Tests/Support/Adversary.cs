@@ -24,10 +24,8 @@ public static class Adversary
             request.Headers.TryAddWithoutValidation("X-Client-Id", clientId);
         }
 
-        if (api is not null)
-        {
-            request.Headers.Add("X-Tpp-Api", api);
-        }
+        // Every call names its API; the token endpoint's accepts any PSD2 role.
+        request.Headers.Add("X-Tpp-Api", api ?? "token");
 
         return request;
     }
@@ -79,7 +77,7 @@ public static class Adversary
     }
 
     public static async Task<AuthorizationDecision> DecideAsync(LocalRunFixture local, string? value, CertificateSourceFormat format, string? clientId, string? chain = null)
-        => await DirectAuthorizer(local).AuthorizeAsync(new AuthorizationRequest(value, format, chain, clientId, null, null), Ct);
+        => await DirectAuthorizer(local).AuthorizeAsync(new AuthorizationRequest(value, format, chain, clientId, BerlinGroupApiRoles.Token, null), Ct);
 
     /// <summary>POST /api/bindings with a raw certificate value; returns status and problem code.</summary>
     public static async Task<(HttpStatusCode Status, string? Code)> RegisterRawAsync(LocalRunFixture local, string clientId, string certificate)

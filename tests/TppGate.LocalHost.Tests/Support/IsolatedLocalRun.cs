@@ -33,7 +33,6 @@ public sealed class IsolatedLocalRun : IAsyncDisposable
             ["Local:AuthorizerPort"] = "0",
             ["Local:AdminPort"] = "0",
             ["TrustAnchors:Path"] = anchors,
-            ["Authorizer:ApiRoles:accounts:0"] = "PSP_AI",
             ["Logging:LogLevel:Default"] = "Critical",
         };
         foreach (var (key, value) in extra ?? new Dictionary<string, string?>())

@@ -2,6 +2,9 @@ using System.Net.Http.Json;
 using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using TppGate.Http.Tokens;
 using TppGate.LocalHost.Hosting;
 using TppGate.Pki;
 
@@ -21,18 +24,33 @@ public sealed class LocalRunFixture : IAsyncLifetime
 
     public LocalRun Run => _runs[0];
 
+    /// <summary>The OpenID authority the first host verifies bearer tokens against.</summary>
+    public TokenAuthority Tokens { get; private set; } = null!;
+
+    /// <summary>Every log message of the first host.</summary>
+    public LogCapture Logs { get; } = new();
+
     public CertificateCatalogue Catalogue => CertificateCatalogue.Shared;
 
     public async ValueTask InitializeAsync()
     {
         var anchors = Path.Combine(_data, "anchors.pem");
         await File.WriteAllTextAsync(anchors, PkiExport.CertificatesPem([Catalogue.Root.Certificate, Catalogue.IssuingCa.Certificate, Catalogue.RsaIssuingCa.Certificate]));
-        _runs.Add(await StartAsync(new Dictionary<string, string?>
-        {
-            ["Local:DataPath"] = Path.Combine(_data, "a"),
-            ["Local:AzuriteTablePort"] = "0",
-            ["TrustAnchors:Path"] = anchors,
-        }));
+        Tokens = await TokenAuthority.StartAsync();
+        _runs.Add(await StartAsync(
+            new Dictionary<string, string?>
+            {
+                ["Local:DataPath"] = Path.Combine(_data, "a"),
+                ["Local:AzuriteTablePort"] = "0",
+                ["TrustAnchors:Path"] = anchors,
+                ["Authorizer:Tokens:Authority"] = Tokens.Issuer,
+                ["Authorizer:Tokens:Audiences:0"] = TokenAuthority.Audience,
+            },
+            b =>
+            {
+                b.Services.AddKeyedSingleton(OpenIdAccessTokenValidator.MetadataHandlerKey, (_, _) => Tokens.MetadataHandler());
+                b.Logging.AddProvider(Logs);
+            }));
     }
 
     /// <summary>Starts another host on the same Azurite and table (for propagation tests).</summary>
@@ -50,18 +68,19 @@ public sealed class LocalRunFixture : IAsyncLifetime
         return run;
     }
 
-    private async Task<LocalRun> StartAsync(Dictionary<string, string?> settings)
+    private async Task<LocalRun> StartAsync(Dictionary<string, string?> settings, Action<Microsoft.AspNetCore.Builder.WebApplicationBuilder>? configure = null)
     {
         var forwarderSha256 = PkiExport.Sha256Hex(Catalogue[ForwarderCertificate]);
         settings["Local:AuthorizerPort"] = "0";
         settings["Local:AdminPort"] = "0";
         settings["Authorizer:Request:TrustedForwarders:0:Name"] = "apim";
         settings["Authorizer:Request:TrustedForwarders:0:CertificateThumbprint"] = forwarderSha256;
-        settings["Authorizer:ApiRoles:accounts:0"] = "PSP_AI";
-        settings["Authorizer:ApiRoles:payments:0"] = "PSP_PI";
-        settings["Authorizer:ApiRoles:funds-confirmation:0"] = "PSP_IC";
         settings["Logging:LogLevel:Default"] = "Warning";
-        var run = await LocalHostApp.BuildAsync([], b => b.Configuration.AddInMemoryCollection(settings));
+        var run = await LocalHostApp.BuildAsync([], b =>
+        {
+            b.Configuration.AddInMemoryCollection(settings);
+            configure?.Invoke(b);
+        });
         await run.App.StartAsync();
         return run;
     }
@@ -96,6 +115,11 @@ public sealed class LocalRunFixture : IAsyncLifetime
         foreach (var run in Enumerable.Reverse(_runs))
         {
             await run.DisposeAsync();
+        }
+
+        if (Tokens is not null)
+        {
+            await Tokens.DisposeAsync();
         }
 
         try

@@ -168,7 +168,7 @@ public sealed class HeaderFuzzer
         AuthorizationDecision decision;
         try
         {
-            decision = await _authorizer.AuthorizeAsync(new AuthorizationRequest(input.Value, input.Format, input.ChainValue, input.ClientId, input.Api, null));
+            decision = await _authorizer.AuthorizeAsync(new AuthorizationRequest(input.Value, input.Format, input.ChainValue, input.ClientId, input.Api ?? BerlinGroupApiRoles.Token, null));
         }
         catch (Exception ex)
         {

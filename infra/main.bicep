@@ -133,8 +133,10 @@ module monitoring 'app/monitoring.bicep' = {
 
 module alerts 'app/alerts.bicep' = {
   scope: rg
+  // The module finds the workspace by name, so the dependency is stated.
+  dependsOn: [monitoring]
   params: {
-    workspaceId: monitoring.outputs.workspaceId
+    workspaceName: '${abbrs.operationalInsightsWorkspaces}${resourceToken}'
     location: location
     tags: tags
     actionGroupId: alertActionGroupId

@@ -1,5 +1,5 @@
-@description('Log Analytics workspace behind Application Insights: the apps\' tppgate.* metrics land in its AppMetrics table.')
-param workspaceId string
+@description('Log Analytics workspace behind Application Insights, in this resource group: the apps\' tppgate.* metrics land in its AppMetrics table.')
+param workspaceName string
 param location string
 param tags object
 
@@ -27,6 +27,12 @@ param crlMaxAgeHours int
 
 // Each alert reads one tppgate.* metric the apps emit (OpenTelemetry, Azure Monitor exporter): a counter's delta is
 // in Sum, a gauge's value in Max. Evaluated by Azure Monitor every evaluationFrequency over windowSize.
+resource workspace 'Microsoft.OperationalInsights/workspaces@2023-09-01' existing = {
+  name: workspaceName
+}
+
+var workspaceId = workspace.id
+
 var rules = [
   {
     name: 'service-unavailable-spike'

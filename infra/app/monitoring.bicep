@@ -62,4 +62,3 @@ resource adminMetricsPublisher 'Microsoft.Authorization/roleAssignments@2022-04-
 }
 
 output connectionString string = applicationInsights.properties.ConnectionString
-output workspaceId string = logAnalytics.id

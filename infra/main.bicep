@@ -199,6 +199,8 @@ var sharedSettings = [
   { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: monitoring.outputs.connectionString }
   { name: 'Bindings__TableServiceUri', value: storage.outputs.tableServiceUri }
   { name: 'Bindings__TableName', value: storage.outputs.bindingsTableName }
+  // The template creates the table; creating it at run time needs a write role the authorizer must not hold.
+  { name: 'Bindings__CreateTableIfNotExists', value: 'false' }
   { name: 'TrustAnchors__KeyVault__VaultUri', value: trustAnchorVault.outputs.uri }
   { name: 'Authorizer__Tokens__Authority', value: tokenAuthority }
   { name: 'Authorizer__Tokens__Audiences__0', value: tokenAudience }

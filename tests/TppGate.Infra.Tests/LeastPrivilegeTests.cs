@@ -52,6 +52,16 @@ public sealed class LeastPrivilegeTests(CompiledInfraFixture infra) : IClassFixt
     }
 
     [Fact]
+    public async Task Neither_app_creates_the_bindings_table_at_run_time_because_the_template_does()
+    {
+        var snapshot = await DeploymentSnapshot.OfAsync(DeploymentSnapshot.Defaults);
+
+        // With Table Data Reader, CreateIfNotExists is a 403, and every decision would become 503.
+        Assert.Single(snapshot.OfType("Microsoft.Storage/storageAccounts/tableServices/tables"));
+        Assert.All(new[] { "authorizer", "admin" }, s => Assert.Equal("false", snapshot.AppSettings(s)["Bindings__CreateTableIfNotExists"]));
+    }
+
+    [Fact]
     public void Each_role_assignment_is_named_from_its_scope_identity_and_role()
     {
         Assert.NotEmpty(infra.RoleAssignments);

@@ -3,7 +3,8 @@
 # the platform documents neither way for Flex Consumption, and what the code assumes of it:
 #   1. a call without a client certificate is refused;
 #   2. a forged X-ARR-ClientCert and a forged X-MS-CLIENT-PRINCIPAL are refused;
-#   3. an admin call without a token is 401 (and a forged principal does not make one);
+#   3. an admin call without a token is 401 (and a forged principal does not make one), and neither app serves
+#      the other's routes;
 #   4. the sample TPP flow allows (directly, and through APIM when given), then denies after revocation.
 # Settings (environment):
 #   SMOKE_AUTHORIZER_URL  https://<authorizer app>   (azd output SERVICE_AUTHORIZER_URI)
@@ -125,6 +126,12 @@ call "$admin/api/bindings/$client_id"
 expect 401 "" "admin API without a token is 401"
 call -H "X-MS-CLIENT-PRINCIPAL: $forged_principal" -H "X-MS-CLIENT-PRINCIPAL-NAME: smoke-forger" "$admin/api/bindings/$client_id"
 expect 401 "" "admin API with a forged X-MS-CLIENT-PRINCIPAL is 401"
+
+# Each app serves only its own surface (decision 0007): the functions of the other one are disabled.
+call "${tpp[@]}" -H "$SMOKE_ADMIN_HEADER" "$authorizer/api/bindings/$client_id"
+expect 404 "" "the authorizer app serves no admin route, even with admin credentials"
+call -H "$SMOKE_ADMIN_HEADER" "${tpp_headers[@]}" -X POST "$admin/api/authorize"
+expect 404 "" "the admin app serves no authorizer route"
 
 # 4a. Register the fresh certificate for a fresh client_id.
 call -H "$SMOKE_ADMIN_HEADER" -H "Content-Type: application/json" \

@@ -1,6 +1,6 @@
 targetScope = 'subscription'
 
-metadata description = 'TppGate: the PSD2 client-certificate authorizer on Flex Consumption, with its storage, trust-anchor vault, monitoring and optional API Management.'
+metadata description = 'TppGate: the PSD2 client-certificate authorizer and its admin API as two Function Apps on Flex Consumption (docs/decisions/0007), with storage, the trust-anchor vault, monitoring and alerts, and optional API Management.'
 
 @minLength(1)
 @maxLength(64)
@@ -11,32 +11,87 @@ param environmentName string
 @description('Region of every resource.')
 param location string
 
-@description('Deploy API Management in front of the authorizer (TPP -> APIM -> authorizer). Without it, TPPs call the Function App directly.')
+@minLength(1)
+@description('Client id of the Entra app registration protecting the admin API (App Service Authentication on the admin app; app setting Admin__Audience). Required: without it the admin API could not authenticate anyone.')
+param adminAppClientId string
+
+@description('Tenant id of that app registration. Defaults to the deployment tenant.')
+param adminAppTenantId string = ''
+
+@minLength(1)
+@description('Issuer URL of the authorization server whose access tokens the authorizer verifies (Authorizer__Tokens__Authority; metadata at {authority}/.well-known/openid-configuration).')
+param tokenAuthority string
+
+@minLength(1)
+@description('Audience those access tokens must carry (Authorizer__Tokens__Audiences__0).')
+param tokenAudience string
+
+@minLength(1)
+@description('Resource id of the action group every TppGate alert notifies (the on-call team).')
+param alertActionGroupId string
+
+@description('Deploy API Management in front of the authorizer (TPP -> APIM -> authorizer). Without it, TPPs call the authorizer app directly.')
 param deployApim bool = false
 
 @description('APIM publisher e-mail (required by the service).')
 param apimPublisherEmail string = 'psd2-operations@example.invalid'
 
-@description('Key Vault secret id (URI) of the client certificate APIM presents to the Function App. Required when deployApim is true.')
-param apimBackendCertificateKeyVaultUri string = ''
+@description('Key Vault (yours, not the trust-anchor vault) holding the client certificate APIM presents to the authorizer. Required when deployApim is true.')
+param apimCertificateVaultName string = ''
 
-@description('SHA-256 thumbprint (hex) of that certificate: the Function App trusts forwarded TPP certificates only from a caller presenting it.')
+@description('Resource group of that vault, in this subscription.')
+param apimCertificateVaultResourceGroup string = ''
+
+@description('Name of that Key Vault certificate.')
+param apimCertificateName string = ''
+
+@description('SHA-256 thumbprint (hex) of that certificate: the authorizer trusts forwarded TPP certificates only from a caller presenting it.')
 param apimBackendCertificateThumbprint string = ''
 
 @description('The bank\'s PSD2 API that APIM forwards authorized calls to.')
 param psd2BackendUrl string = 'https://psd2-backend.example.invalid'
 
-@description('Client id of the Entra app registration protecting the admin API. Empty: App Service Authentication is not configured and the admin API refuses every call.')
-param adminAppClientId string = ''
+@description('Authorizer: instances kept warm for the HTTP group. Every PSD2 call waits on the authorizer, so a cold start (seconds) is never acceptable; two survive the recycling of one.')
+@minValue(0)
+param authorizerAlwaysReadyInstances int = 2
 
-@description('Tenant id of that app registration. Defaults to the deployment tenant.')
-param adminAppTenantId string = ''
+@description('Authorizer: concurrent requests per instance before Flex adds one. A decision is microseconds of CPU and waits at most 1 s on storage, so an instance carries far more than the platform default (16 at 2,048 MB); fewer instances also means warmer caches and fewer change-feed pollers.')
+@minValue(1)
+@maxValue(1000)
+param authorizerHttpPerInstanceConcurrency int = 64
+
+@description('Authorizer: memory per instance (MB). 2,048 holds the default caches (about 79 MiB at their bounds) many times over.')
+@allowed([512, 2048, 4096])
+param authorizerInstanceMemoryMB int = 2048
+
+@description('Authorizer: maximum instances.')
+@minValue(1)
+@maxValue(1000)
+param authorizerMaximumInstanceCount int = 100
+
+@description('Alert: SERVICE_UNAVAILABLE decisions in 5 minutes.')
+@minValue(1)
+param serviceUnavailableAlertThreshold int = 10
+
+@description('Alert: storage failures in 15 minutes.')
+@minValue(1)
+param storageFailureAlertThreshold int = 5
+
+@description('Alert: trust anchors not refreshed for this many hours.')
+@minValue(1)
+param anchorMaxAgeHours int = 48
+
+@description('Alert: a cached CRL older than this many hours is past its grace (its validity plus Authorizer:Chain grace).')
+@minValue(1)
+param crlMaxAgeHours int = 48
 
 var abbrs = loadJsonContent('abbreviations.json')
+var functions = loadJsonContent('functions.json')
 var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
 var tags = { 'azd-env-name': environmentName }
-var storageAccountName = '${abbrs.storageStorageAccounts}${resourceToken}'
-var identityName = '${abbrs.managedIdentityUserAssignedIdentities}tppgate-${resourceToken}'
+var authorizerIdentityName = '${abbrs.managedIdentityUserAssignedIdentities}tppgate-authz-${resourceToken}'
+var adminIdentityName = '${abbrs.managedIdentityUserAssignedIdentities}tppgate-admin-${resourceToken}'
+var apimIdentityName = '${abbrs.managedIdentityUserAssignedIdentities}tppgate-apim-${resourceToken}'
 
 resource rg 'Microsoft.Resources/resourceGroups@2024-03-01' = {
   name: '${abbrs.resourcesResourceGroups}${environmentName}'
@@ -44,10 +99,19 @@ resource rg 'Microsoft.Resources/resourceGroups@2024-03-01' = {
   tags: tags
 }
 
-module identity 'app/identity.bicep' = {
+module authorizerIdentity 'app/identity.bicep' = {
   scope: rg
   params: {
-    name: identityName
+    name: authorizerIdentityName
+    location: location
+    tags: tags
+  }
+}
+
+module adminIdentity 'app/identity.bicep' = {
+  scope: rg
+  params: {
+    name: adminIdentityName
     location: location
     tags: tags
   }
@@ -55,81 +119,193 @@ module identity 'app/identity.bicep' = {
 
 module monitoring 'app/monitoring.bicep' = {
   scope: rg
-  // The module finds the identity by name, so the dependency is stated.
-  dependsOn: [identity]
+  // The module finds the identities by name, so the dependency is stated.
+  dependsOn: [authorizerIdentity, adminIdentity]
   params: {
     logAnalyticsName: '${abbrs.operationalInsightsWorkspaces}${resourceToken}'
     applicationInsightsName: '${abbrs.insightsComponents}${resourceToken}'
     location: location
     tags: tags
-    identityName: identityName
+    authorizerIdentityName: authorizerIdentityName
+    adminIdentityName: adminIdentityName
+  }
+}
+
+module alerts 'app/alerts.bicep' = {
+  scope: rg
+  // The module finds the workspace by name, so the dependency is stated.
+  dependsOn: [monitoring]
+  params: {
+    workspaceName: '${abbrs.operationalInsightsWorkspaces}${resourceToken}'
+    location: location
+    tags: tags
+    actionGroupId: alertActionGroupId
+    workbookName: 'TppGate (${environmentName})'
+    serviceUnavailableThreshold: serviceUnavailableAlertThreshold
+    storageFailureThreshold: storageFailureAlertThreshold
+    anchorMaxAgeHours: anchorMaxAgeHours
+    crlMaxAgeHours: crlMaxAgeHours
   }
 }
 
 module storage 'app/storage.bicep' = {
   scope: rg
-  // The module finds the identity by name, so the dependency is stated.
-  dependsOn: [identity]
+  dependsOn: [authorizerIdentity, adminIdentity]
   params: {
-    name: storageAccountName
+    name: '${abbrs.storageStorageAccounts}${resourceToken}'
     location: location
     tags: tags
-    identityName: identityName
+    authorizerIdentityName: authorizerIdentityName
+    adminIdentityName: adminIdentityName
+  }
+}
+
+module authorizerHostStorage 'app/hoststorage.bicep' = {
+  scope: rg
+  dependsOn: [authorizerIdentity]
+  params: {
+    name: '${abbrs.storageStorageAccounts}authz${resourceToken}'
+    location: location
+    tags: tags
+    identityName: authorizerIdentityName
+  }
+}
+
+module adminHostStorage 'app/hoststorage.bicep' = {
+  scope: rg
+  dependsOn: [adminIdentity]
+  params: {
+    name: '${abbrs.storageStorageAccounts}admin${resourceToken}'
+    location: location
+    tags: tags
+    identityName: adminIdentityName
   }
 }
 
 module trustAnchorVault 'app/keyvault.bicep' = {
   scope: rg
-  // The module finds the identity by name, so the dependency is stated.
-  dependsOn: [identity]
+  dependsOn: [authorizerIdentity, adminIdentity]
   params: {
     name: '${abbrs.keyVaultVaults}ta-${resourceToken}'
     location: location
     tags: tags
-    identityName: identityName
+    authorizerIdentityName: authorizerIdentityName
+    adminIdentityName: adminIdentityName
   }
 }
 
-module api 'app/function.bicep' = {
+// Settings both apps read the same way (the surface-specific ones are added per app below and in function.bicep).
+var sharedSettings = [
+  { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: monitoring.outputs.connectionString }
+  { name: 'Bindings__TableServiceUri', value: storage.outputs.tableServiceUri }
+  { name: 'Bindings__TableName', value: storage.outputs.bindingsTableName }
+  // The template creates the table; creating it at run time needs a write role the authorizer must not hold.
+  { name: 'Bindings__CreateTableIfNotExists', value: 'false' }
+  { name: 'TrustAnchors__KeyVault__VaultUri', value: trustAnchorVault.outputs.uri }
+  { name: 'Authorizer__Tokens__Authority', value: tokenAuthority }
+  { name: 'Authorizer__Tokens__Audiences__0', value: tokenAudience }
+]
+var forwarderSettings = empty(apimBackendCertificateThumbprint)
+  ? []
+  : [
+      { name: 'Authorizer__Request__TrustedForwarders__0__Name', value: 'apim' }
+      { name: 'Authorizer__Request__TrustedForwarders__0__CertificateThumbprint', value: apimBackendCertificateThumbprint }
+    ]
+
+// The hot path: TPP certificates (client certificate Required, no exclusion paths), /api/authorize and /api/health.
+module authorizer 'app/function.bicep' = {
   scope: rg
-  // The module finds the identity by name, so the dependency is stated.
-  dependsOn: [identity]
+  dependsOn: [authorizerIdentity]
   params: {
     name: '${abbrs.webSitesFunctions}tppgate-${resourceToken}'
     planName: '${abbrs.webServerFarms}${resourceToken}'
     location: location
-    tags: union(tags, { 'azd-service-name': 'api' })
-    identityName: identityName
-    storageAccountName: storageAccountName
-    deploymentContainerName: storage.outputs.deploymentContainerName
-    bindingsTableName: storage.outputs.bindingsTableName
-    applicationInsightsConnectionString: monitoring.outputs.connectionString
-    trustAnchorVaultUri: trustAnchorVault.outputs.uri
-    restrictToApim: deployApim
-    trustedForwarderThumbprint: apimBackendCertificateThumbprint
+    tags: union(tags, { 'azd-service-name': 'authorizer' })
+    identityName: authorizerIdentityName
+    hostBlobServiceUri: authorizerHostStorage.outputs.blobServiceUri
+    hostQueueServiceUri: authorizerHostStorage.outputs.queueServiceUri
+    deploymentContainerUri: authorizerHostStorage.outputs.deploymentContainerUri
+    surface: 'Authorizer'
+    disabledFunctions: functions.admin
+    appSettings: concat(sharedSettings, forwarderSettings)
+    maximumInstanceCount: authorizerMaximumInstanceCount
+    instanceMemoryMB: authorizerInstanceMemoryMB
+    httpPerInstanceConcurrency: authorizerHttpPerInstanceConcurrency
+    alwaysReadyInstances: authorizerAlwaysReadyInstances
+  }
+}
+
+// The admin API and the timers: Entra tokens through App Service Authentication, no client certificate.
+module admin 'app/function.bicep' = {
+  scope: rg
+  dependsOn: [adminIdentity]
+  params: {
+    name: '${abbrs.webSitesFunctions}tppgate-admin-${resourceToken}'
+    planName: '${abbrs.webServerFarms}admin-${resourceToken}'
+    location: location
+    tags: union(tags, { 'azd-service-name': 'admin' })
+    identityName: adminIdentityName
+    hostBlobServiceUri: adminHostStorage.outputs.blobServiceUri
+    hostQueueServiceUri: adminHostStorage.outputs.queueServiceUri
+    deploymentContainerUri: adminHostStorage.outputs.deploymentContainerUri
+    surface: 'Admin'
+    disabledFunctions: functions.authorizer
+    appSettings: concat(sharedSettings, [{ name: 'Admin__Audience', value: adminAppClientId }])
     adminAppClientId: adminAppClientId
     adminAppTenantId: empty(adminAppTenantId) ? tenant().tenantId : adminAppTenantId
+    // Operators and timers only: no warm instance, platform-default concurrency.
+    maximumInstanceCount: 40
+    instanceMemoryMB: 2048
+    httpPerInstanceConcurrency: 16
+    alwaysReadyInstances: 0
+  }
+}
+
+// APIM's identity exists, and may read its backend certificate, before API Management is created: the service's
+// Key Vault-referenced certificate is resolved at creation, so the grant must come first.
+module apimIdentity 'app/identity.bicep' = if (deployApim) {
+  scope: rg
+  params: {
+    name: apimIdentityName
+    location: location
+    tags: tags
+  }
+}
+
+module apimVaultAccess 'app/apim-vault-access.bicep' = if (deployApim) {
+  scope: resourceGroup(apimCertificateVaultResourceGroup)
+  // The module finds the identity by name, so the dependency is stated.
+  dependsOn: [apimIdentity]
+  params: {
+    vaultName: apimCertificateVaultName
+    identityName: apimIdentityName
+    identityResourceGroupName: rg.name
   }
 }
 
 module apim 'app/apim.bicep' = if (deployApim) {
   scope: rg
+  dependsOn: [apimIdentity]
   params: {
     name: '${abbrs.apiManagementService}${resourceToken}'
     location: location
     tags: tags
     publisherEmail: apimPublisherEmail
     psd2BackendUrl: psd2BackendUrl
-    functionAppHostName: api.outputs.defaultHostName
-    backendCertificateKeyVaultUri: apimBackendCertificateKeyVaultUri
+    authorizerHostName: authorizer.outputs.defaultHostName
+    identityName: apimIdentityName
+    // From the grant's output, so the certificate waits for the grant.
+    backendCertificateUrl: '${apimVaultAccess!.outputs.vaultUri}secrets/${apimCertificateName}'
   }
 }
 
 output AZURE_LOCATION string = location
 output AZURE_TENANT_ID string = tenant().tenantId
 output AZURE_RESOURCE_GROUP string = rg.name
-output SERVICE_API_NAME string = api.outputs.name
-output SERVICE_API_URI string = 'https://${api.outputs.defaultHostName}'
+output SERVICE_AUTHORIZER_NAME string = authorizer.outputs.name
+output SERVICE_AUTHORIZER_URI string = 'https://${authorizer.outputs.defaultHostName}'
+output SERVICE_ADMIN_NAME string = admin.outputs.name
+output SERVICE_ADMIN_URI string = 'https://${admin.outputs.defaultHostName}'
 output TRUST_ANCHOR_VAULT_NAME string = trustAnchorVault.outputs.name
 output TRUST_ANCHOR_VAULT_URI string = trustAnchorVault.outputs.uri
 output APIM_GATEWAY_URI string = apim.?outputs.?gatewayUrl ?? ''

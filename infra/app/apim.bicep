@@ -7,10 +7,18 @@ param publisherEmail string
 @description('The bank\'s PSD2 API that authorized calls are forwarded to.')
 param psd2BackendUrl string
 
-param functionAppHostName string
+@description('Host name of the authorizer Function App.')
+param authorizerHostName string
 
-@description('Key Vault secret id of the client certificate APIM presents to the Function App. APIM\'s identity needs Key Vault Secrets User on the vault that holds it.')
-param backendCertificateKeyVaultUri string
+@description('User-assigned identity APIM reads its backend certificate with. It exists, and holds Key Vault Certificate User on the certificate\'s vault (apim-vault-access.bicep), before this service is created, so the Key Vault reference below resolves on the first deployment.')
+param identityName string
+
+@description('Versionless Key Vault secret id of the client certificate APIM presents to the authorizer (APIM picks up a new version within hours).')
+param backendCertificateUrl string
+
+resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' existing = {
+  name: identityName
+}
 
 var backendCertificateId = 'tppgate-backend'
 
@@ -23,7 +31,10 @@ resource apim 'Microsoft.ApiManagement/service@2024-05-01' = {
     capacity: 0
   }
   identity: {
-    type: 'SystemAssigned'
+    type: 'UserAssigned'
+    userAssignedIdentities: {
+      '${identity.id}': {}
+    }
   }
   properties: {
     publisherEmail: publisherEmail
@@ -38,7 +49,8 @@ resource backendCertificate 'Microsoft.ApiManagement/service/certificates@2024-0
   name: backendCertificateId
   properties: {
     keyVault: {
-      secretIdentifier: backendCertificateKeyVaultUri
+      secretIdentifier: backendCertificateUrl
+      identityClientId: identity.properties.clientId
     }
   }
 }
@@ -48,7 +60,7 @@ resource authorizerUrl 'Microsoft.ApiManagement/service/namedValues@2024-05-01' 
   name: 'tppgate-authorizer-url'
   properties: {
     displayName: 'tppgate-authorizer-url'
-    value: 'https://${functionAppHostName}/api/authorize'
+    value: 'https://${authorizerHostName}/api/authorize'
   }
 }
 
@@ -64,6 +76,23 @@ resource psd2Api 'Microsoft.ApiManagement/service/apis@2024-05-01' = {
   }
 }
 
+// An API without operations matches nothing (404 OperationNotFound) and its policy never runs. One wildcard
+// operation per method the Berlin Group NextGenPSD2 API and the OAuth token endpoint use; the policy names the
+// service from the path, so every path under /psd2 goes through the authorizer.
+var methods = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE']
+
+resource operations 'Microsoft.ApiManagement/service/apis/operations@2024-05-01' = [
+  for method in methods: {
+    parent: psd2Api
+    name: 'all-${toLower(method)}'
+    properties: {
+      displayName: '${method} /*'
+      method: method
+      urlTemplate: '/*'
+    }
+  }
+]
+
 resource psd2Policy 'Microsoft.ApiManagement/service/apis/policies@2024-05-01' = {
   parent: psd2Api
   name: 'policy'
@@ -75,8 +104,8 @@ resource psd2Policy 'Microsoft.ApiManagement/service/apis/policies@2024-05-01' =
     // The policy names these by id inside its XML, which Bicep cannot see.
     authorizerUrl
     backendCertificate
+    operations
   ]
 }
 
 output gatewayUrl string = apim.properties.gatewayUrl
-output principalId string = apim.identity.principalId

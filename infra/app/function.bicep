@@ -1,7 +1,7 @@
 @description('Function App name.')
 param name string
 
-@description('Flex Consumption plan name.')
+@description('Flex Consumption plan name: one plan per app.')
 param planName string
 
 param location string
@@ -10,30 +10,49 @@ param tags object
 @description('Name of the user-assigned identity the app runs as, in this resource group.')
 param identityName string
 
-param storageAccountName string
-param deploymentContainerName string
-param bindingsTableName string
-param applicationInsightsConnectionString string
-param trustAnchorVaultUri string
+@description('Host storage of this app (hoststorage.bicep outputs).')
+param hostBlobServiceUri string
+param hostQueueServiceUri string
+param deploymentContainerUri string
 
-@description('Accept inbound calls from API Management only (ApiManagement service tag); otherwise TPPs call the app directly.')
-param restrictToApim bool
+@description('Surface this app serves: Authorizer or Admin (app setting TppGate__Surface, docs/decisions/0007).')
+@allowed(['Authorizer', 'Admin'])
+param surface string
 
-@description('SHA-256 thumbprint (hex) of the client certificate API Management presents; the only caller whose forwarded Client-Cert header is trusted. Empty: no trusted forwarder.')
-param trustedForwarderThumbprint string
+@description('Functions of the other surface, disabled here with AzureWebJobs.<Name>.Disabled.')
+param disabledFunctions string[]
 
-@description('Entra app registration protecting the admin API; empty leaves App Service Authentication off.')
-param adminAppClientId string
+@description('Settings both apps share (storage, trust anchors, telemetry, tokens) plus this app\'s own, as name/value pairs.')
+param appSettings array
 
-param adminAppTenantId string
+@description('Entra app registration of the admin API; required for the Admin surface (App Service Authentication).')
+param adminAppClientId string = ''
+
+param adminAppTenantId string = ''
+
+@description('Maximum instances the app scales out to.')
+@minValue(1)
+@maxValue(1000)
+param maximumInstanceCount int
+
+@description('Memory per instance in MB; CPU and network bandwidth grow with it.')
+@allowed([512, 2048, 4096])
+param instanceMemoryMB int
+
+@description('Concurrent HTTP invocations per instance before Flex adds an instance.')
+@minValue(1)
+@maxValue(1000)
+param httpPerInstanceConcurrency int
+
+@description('Instances of the HTTP group kept running at all times (0: scale to zero).')
+@minValue(0)
+param alwaysReadyInstances int
 
 resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' existing = {
   name: identityName
 }
 
-resource storage 'Microsoft.Storage/storageAccounts@2024-01-01' existing = {
-  name: storageAccountName
-}
+var isAuthorizer = surface == 'Authorizer'
 
 resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
   name: planName
@@ -49,27 +68,18 @@ resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
   }
 }
 
-var baseSettings = [
+var hostSettings = [
   { name: 'AzureWebJobsStorage__credential', value: 'managedidentity' }
   { name: 'AzureWebJobsStorage__clientId', value: identity.properties.clientId }
-  { name: 'AzureWebJobsStorage__blobServiceUri', value: storage.properties.primaryEndpoints.blob }
-  { name: 'AzureWebJobsStorage__queueServiceUri', value: storage.properties.primaryEndpoints.queue }
-  { name: 'AzureWebJobsStorage__tableServiceUri', value: storage.properties.primaryEndpoints.table }
-  { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: applicationInsightsConnectionString }
-  { name: 'APPLICATIONINSIGHTS_AUTHENTICATION_STRING', value: 'ClientId=${identity.properties.clientId};Authorization=AAD' }
+  { name: 'AzureWebJobsStorage__blobServiceUri', value: hostBlobServiceUri }
+  { name: 'AzureWebJobsStorage__queueServiceUri', value: hostQueueServiceUri }
   { name: 'AZURE_CLIENT_ID', value: identity.properties.clientId }
-  { name: 'Bindings__TableServiceUri', value: storage.properties.primaryEndpoints.table }
-  { name: 'Bindings__TableName', value: bindingsTableName }
+  { name: 'APPLICATIONINSIGHTS_AUTHENTICATION_STRING', value: 'ClientId=${identity.properties.clientId};Authorization=AAD' }
   { name: 'Bindings__ManagedIdentityClientId', value: identity.properties.clientId }
-  { name: 'TrustAnchors__KeyVault__VaultUri', value: trustAnchorVaultUri }
   { name: 'TrustAnchors__KeyVault__ManagedIdentityClientId', value: identity.properties.clientId }
+  { name: 'TppGate__Surface', value: surface }
 ]
-var forwarderSettings = empty(trustedForwarderThumbprint)
-  ? []
-  : [
-      { name: 'Authorizer__Request__TrustedForwarders__0__Name', value: 'apim' }
-      { name: 'Authorizer__Request__TrustedForwarders__0__CertificateThumbprint', value: trustedForwarderThumbprint }
-    ]
+var disabledSettings = [for function in disabledFunctions: { name: 'AzureWebJobs.${function}.Disabled', value: 'true' }]
 
 resource site 'Microsoft.Web/sites@2024-04-01' = {
   name: name
@@ -85,38 +95,25 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
   properties: {
     serverFarmId: plan.id
     httpsOnly: true
-    // The TLS handshake proves the caller holds the certificate's key; only then is X-ARR-ClientCert worth reading.
-    clientCertEnabled: true
-    clientCertMode: 'Required'
-    // Admin calls carry an Entra token (App Service Authentication), not a TPP certificate; the health probe carries neither.
-    clientCertExclusionPaths: '/api/bindings;/api/certificates;/api/health'
+    // Authorizer: the TLS handshake proves the caller holds the certificate's key; only then is X-ARR-ClientCert worth
+    // reading. No exclusion path: any exclusion path makes App Service fall back to TLS renegotiation, which TLS 1.3
+    // and HTTP/2 clients cannot do (docs/decisions/0007). Admin: Entra tokens, no client certificate at all.
+    clientCertEnabled: isAuthorizer
+    clientCertMode: isAuthorizer ? 'Required' : 'Optional'
+    clientCertExclusionPaths: ''
     publicNetworkAccess: 'Enabled'
     siteConfig: {
       minTlsVersion: '1.2'
       scmMinTlsVersion: '1.2'
       ftpsState: 'Disabled'
       http20Enabled: true
-      ipSecurityRestrictionsDefaultAction: restrictToApim ? 'Deny' : 'Allow'
-      ipSecurityRestrictions: restrictToApim
-        ? [
-            {
-              name: 'api-management'
-              description: 'Only API Management reaches the authorizer; TPPs call APIM.'
-              action: 'Allow'
-              priority: 100
-              tag: 'ServiceTag'
-              ipAddress: 'ApiManagement'
-            }
-          ]
-        : []
-      scmIpSecurityRestrictionsUseMain: false
-      appSettings: concat(baseSettings, forwarderSettings)
+      appSettings: concat(hostSettings, appSettings, disabledSettings)
     }
     functionAppConfig: {
       deployment: {
         storage: {
           type: 'blobContainer'
-          value: '${storage.properties.primaryEndpoints.blob}${deploymentContainerName}'
+          value: deploymentContainerUri
           authentication: {
             type: 'UserAssignedIdentity'
             userAssignedIdentityResourceId: identity.id
@@ -124,15 +121,21 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
         }
       }
       scaleAndConcurrency: {
-        maximumInstanceCount: 100
-        instanceMemoryMB: 2048
-        // Cold starts take seconds; the authorizer sits on every PSD2 call, so one instance is always warm.
-        alwaysReady: [
-          {
-            name: 'http'
-            instanceCount: 1
+        maximumInstanceCount: maximumInstanceCount
+        instanceMemoryMB: instanceMemoryMB
+        alwaysReady: alwaysReadyInstances > 0
+          ? [
+              {
+                name: 'http'
+                instanceCount: alwaysReadyInstances
+              }
+            ]
+          : []
+        triggers: {
+          http: {
+            perInstanceConcurrency: httpPerInstanceConcurrency
           }
-        ]
+        }
       }
       runtime: {
         name: 'dotnet-isolated'
@@ -159,44 +162,55 @@ resource scmCredentials 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@
   }
 }
 
-// The admin API: App Service Authentication validates the Entra token and injects X-MS-CLIENT-PRINCIPAL (stripping
-// any copy the caller sent); unauthenticated requests pass through so the app answers 401/403 itself with its
-// problem+json body and checks the TppGate.Admin / TppGate.Reader roles.
-resource authSettings 'Microsoft.Web/sites/config@2024-04-01' = if (!empty(adminAppClientId)) {
+// Admin: App Service Authentication validates the Entra token before the app sees the request and injects
+// X-MS-CLIENT-PRINCIPAL (removing any copy the caller sent). Every path needs a token except the anonymous health
+// probe, which says healthy or unhealthy and nothing else. The app checks the principal's audience (Admin__Audience)
+// and the TppGate.Admin / TppGate.Reader roles itself (docs/decisions/0006).
+// Authorizer: App Service Authentication stays off; TPPs authenticate with their certificate and APIM with its own.
+resource authSettings 'Microsoft.Web/sites/config@2024-04-01' = {
   parent: site
   name: 'authsettingsV2'
-  properties: {
-    platform: {
-      enabled: true
-    }
-    globalValidation: {
-      requireAuthentication: false
-      unauthenticatedClientAction: 'AllowAnonymous'
-    }
-    httpSettings: {
-      requireHttps: true
-    }
-    identityProviders: {
-      azureActiveDirectory: {
-        enabled: true
-        registration: {
-          clientId: adminAppClientId
-          openIdIssuer: '${environment().authentication.loginEndpoint}${adminAppTenantId}/v2.0'
+  properties: isAuthorizer
+    ? {
+        platform: {
+          enabled: false
         }
-        validation: {
-          allowedAudiences: [
-            'api://${adminAppClientId}'
-            adminAppClientId
+      }
+    : {
+        platform: {
+          enabled: true
+        }
+        globalValidation: {
+          requireAuthentication: true
+          unauthenticatedClientAction: 'Return401'
+          excludedPaths: [
+            '/api/health'
           ]
         }
+        httpSettings: {
+          requireHttps: true
+        }
+        identityProviders: {
+          azureActiveDirectory: {
+            enabled: true
+            registration: {
+              clientId: adminAppClientId
+              openIdIssuer: '${environment().authentication.loginEndpoint}${adminAppTenantId}/v2.0'
+            }
+            validation: {
+              // v2 access tokens carry the client id as aud; the app compares it with Admin__Audience.
+              allowedAudiences: [
+                adminAppClientId
+              ]
+            }
+          }
+        }
+        login: {
+          tokenStore: {
+            enabled: false
+          }
+        }
       }
-    }
-    login: {
-      tokenStore: {
-        enabled: false
-      }
-    }
-  }
 }
 
 output name string = site.name

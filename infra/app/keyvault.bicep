@@ -3,11 +3,18 @@ param name string
 param location string
 param tags object
 
-@description('Name of the Function App\'s user-assigned identity, in this resource group.')
-param identityName string
+@description('Identity of the authorizer app, in this resource group: validates TPP certificates against the anchors.')
+param authorizerIdentityName string
 
-resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' existing = {
-  name: identityName
+@description('Identity of the admin app, in this resource group: validates certificates at registration.')
+param adminIdentityName string
+
+resource authorizerIdentity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' existing = {
+  name: authorizerIdentityName
+}
+
+resource adminIdentity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' existing = {
+  name: adminIdentityName
 }
 
 resource vault 'Microsoft.KeyVault/vaults@2024-11-01' = {
@@ -36,15 +43,26 @@ resource vault 'Microsoft.KeyVault/vaults@2024-11-01' = {
 // certificates cannot hold a CA certificate without its private key (docs/decisions/0003).
 var keyVaultSecretsUser = subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '4633458b-17de-408a-b874-0445c86b69e6')
 
-resource secretsUser 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  name: guid(vault.id, identity.id, keyVaultSecretsUser)
+resource authorizerSecretsUser 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(vault.id, authorizerIdentity.id, keyVaultSecretsUser)
   scope: vault
   properties: {
-    principalId: identity.properties.principalId
+    principalId: authorizerIdentity.properties.principalId
+    principalType: 'ServicePrincipal'
+    roleDefinitionId: keyVaultSecretsUser
+  }
+}
+
+resource adminSecretsUser 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(vault.id, adminIdentity.id, keyVaultSecretsUser)
+  scope: vault
+  properties: {
+    principalId: adminIdentity.properties.principalId
     principalType: 'ServicePrincipal'
     roleDefinitionId: keyVaultSecretsUser
   }
 }
 
 output name string = vault.name
+output id string = vault.id
 output uri string = vault.properties.vaultUri

@@ -3,11 +3,16 @@ param applicationInsightsName string
 param location string
 param tags object
 
-@description('Name of the Function App\'s user-assigned identity, in this resource group.')
-param identityName string
+@description('Identities of the two Function Apps, in this resource group: each writes its own telemetry.')
+param authorizerIdentityName string
+param adminIdentityName string
 
-resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' existing = {
-  name: identityName
+resource authorizerIdentity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' existing = {
+  name: authorizerIdentityName
+}
+
+resource adminIdentity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' existing = {
+  name: adminIdentityName
 }
 
 resource logAnalytics 'Microsoft.OperationalInsights/workspaces@2023-09-01' = {
@@ -36,11 +41,21 @@ resource applicationInsights 'Microsoft.Insights/components@2020-02-02' = {
 // Monitoring Metrics Publisher
 var monitoringMetricsPublisher = subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '3913510d-42f4-4e42-8a64-420c390055eb')
 
-resource metricsPublisher 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  name: guid(applicationInsights.id, identity.id, monitoringMetricsPublisher)
+resource authorizerMetricsPublisher 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(applicationInsights.id, authorizerIdentity.id, monitoringMetricsPublisher)
   scope: applicationInsights
   properties: {
-    principalId: identity.properties.principalId
+    principalId: authorizerIdentity.properties.principalId
+    principalType: 'ServicePrincipal'
+    roleDefinitionId: monitoringMetricsPublisher
+  }
+}
+
+resource adminMetricsPublisher 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(applicationInsights.id, adminIdentity.id, monitoringMetricsPublisher)
+  scope: applicationInsights
+  properties: {
+    principalId: adminIdentity.properties.principalId
     principalType: 'ServicePrincipal'
     roleDefinitionId: monitoringMetricsPublisher
   }

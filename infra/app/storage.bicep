@@ -1,16 +1,22 @@
-@description('Storage account for the bindings table and the Functions host (deployment package, leases).')
+@description('The data account: the bindings table (and the tables the store keeps beside it). Nothing else lives here; each Function App keeps its host state and package in an account of its own (hoststorage.bicep).')
 param name string
 param location string
 param tags object
 
-@description('Name of the Function App\'s user-assigned identity, in this resource group.')
-param identityName string
+@description('Identity of the authorizer app: reads bindings and the change feed, writes nothing.')
+param authorizerIdentityName string
 
-resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' existing = {
-  name: identityName
+@description('Identity of the admin app: registers and revokes bindings, and its timers prune the change log.')
+param adminIdentityName string
+
+resource authorizerIdentity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' existing = {
+  name: authorizerIdentityName
 }
 
-var deploymentContainerName = 'app-package'
+resource adminIdentity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' existing = {
+  name: adminIdentityName
+}
+
 var bindingsTableName = 'TppGateBindings'
 
 resource storage 'Microsoft.Storage/storageAccounts@2024-01-01' = {
@@ -36,19 +42,6 @@ resource storage 'Microsoft.Storage/storageAccounts@2024-01-01' = {
   }
 }
 
-resource blobService 'Microsoft.Storage/storageAccounts/blobServices@2024-01-01' = {
-  parent: storage
-  name: 'default'
-}
-
-resource deploymentContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2024-01-01' = {
-  parent: blobService
-  name: deploymentContainerName
-  properties: {
-    publicAccess: 'None'
-  }
-}
-
 resource tableService 'Microsoft.Storage/storageAccounts/tableServices@2024-01-01' = {
   parent: storage
   name: 'default'
@@ -59,43 +52,31 @@ resource bindingsTable 'Microsoft.Storage/storageAccounts/tableServices/tables@2
   name: bindingsTableName
 }
 
-// Storage Blob Data Owner: the Functions host reads the deployment package and keeps its leases and keys in blobs.
-var storageBlobDataOwner = subscriptionResourceId('Microsoft.Authorization/roleDefinitions', 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b')
-// Storage Queue Data Contributor: the Functions host's identity-based AzureWebJobsStorage uses queues internally.
-var storageQueueDataContributor = subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '974c5e8b-45b9-4653-ba55-5f855dd0fb88')
-// Storage Table Data Contributor: the app's certificate bindings and audit records.
+// Storage Table Data Reader: the authorizer reads bindings and the change feed; it can change nothing.
+var storageTableDataReader = subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '76199698-9eea-4c19-bc75-cec21354c6b6')
+// Storage Table Data Contributor: the admin API writes bindings and audit rows; its timers delete old change-log rows.
 var storageTableDataContributor = subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3')
 
-resource blobOwner 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  name: guid(storage.id, identity.id, storageBlobDataOwner)
+resource authorizerTableReader 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(storage.id, authorizerIdentity.id, storageTableDataReader)
   scope: storage
   properties: {
-    principalId: identity.properties.principalId
+    principalId: authorizerIdentity.properties.principalId
     principalType: 'ServicePrincipal'
-    roleDefinitionId: storageBlobDataOwner
+    roleDefinitionId: storageTableDataReader
   }
 }
 
-resource queueContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  name: guid(storage.id, identity.id, storageQueueDataContributor)
+resource adminTableContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(storage.id, adminIdentity.id, storageTableDataContributor)
   scope: storage
   properties: {
-    principalId: identity.properties.principalId
-    principalType: 'ServicePrincipal'
-    roleDefinitionId: storageQueueDataContributor
-  }
-}
-
-resource tableContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  name: guid(storage.id, identity.id, storageTableDataContributor)
-  scope: storage
-  properties: {
-    principalId: identity.properties.principalId
+    principalId: adminIdentity.properties.principalId
     principalType: 'ServicePrincipal'
     roleDefinitionId: storageTableDataContributor
   }
 }
 
 output name string = storage.name
-output deploymentContainerName string = deploymentContainer.name
+output tableServiceUri string = storage.properties.primaryEndpoints.table
 output bindingsTableName string = bindingsTable.name

@@ -1,0 +1,32 @@
+// Deployed into the resource group of the vault that holds APIM's backend certificate (yours, not the trust-anchor
+// vault), before API Management itself: the Key Vault reference of the certificate resolves only once this grant exists.
+@description('The vault holding APIM\'s client certificate.')
+param vaultName string
+
+@description('APIM\'s user-assigned identity and the resource group it lives in (TppGate\'s).')
+param identityName string
+param identityResourceGroupName string
+
+resource vault 'Microsoft.KeyVault/vaults@2024-11-01' existing = {
+  name: vaultName
+}
+
+resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' existing = {
+  name: identityName
+  scope: resourceGroup(identityResourceGroupName)
+}
+
+// Key Vault Certificate User: read a certificate's contents (secret endpoint), nothing else.
+var keyVaultCertificateUser = subscriptionResourceId('Microsoft.Authorization/roleDefinitions', 'db79e9a7-68ee-4b58-9aeb-b90e7c24fcba')
+
+resource certificateUser 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(vault.id, identity.id, keyVaultCertificateUser)
+  scope: vault
+  properties: {
+    principalId: identity.properties.principalId
+    principalType: 'ServicePrincipal'
+    roleDefinitionId: keyVaultCertificateUser
+  }
+}
+
+output vaultUri string = vault.properties.vaultUri

@@ -1,0 +1,27 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+using System.Globalization;
+
+namespace TppGate.Cli.CommandLine;
+
+/// <summary>Option shapes and value parsers shared by every command.</summary>
+internal static class CommandLineValues
+{
+    /// <summary><c>--json</c>: one JSON document on stdout instead of a table or text.</summary>
+    public static Option<bool> JsonOption() => new("--json") { Description = "one JSON document on stdout (for scripts)" };
+
+    /// <summary>An ISO 8601 time; one without an offset is UTC.</summary>
+    public static DateTimeOffset? ParseTime(ArgumentResult result)
+    {
+        var token = result.Tokens.Count == 1 ? result.Tokens[0].Value : null;
+        if (token is not null && DateTimeOffset.TryParse(token, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var parsed))
+        {
+            return parsed;
+        }
+
+        result.AddError($"{OptionName(result)} needs an ISO 8601 time such as 2025-01-31T12:00:00Z (got '{token}')");
+        return null;
+    }
+
+    private static string OptionName(ArgumentResult result) => result.Parent is OptionResult o ? o.Option.Name : "the value";
+}

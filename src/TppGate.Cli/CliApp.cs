@@ -24,20 +24,20 @@ public static class CliApp
     {
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(context);
-        var parse = TppGateCommandLine.Create(context).Parse(args);
-        if (parse.Action is ParseErrorAction)
-        {
-            foreach (var error in parse.Errors)
-            {
-                await context.Stderr.WriteLineAsync($"tppgate: {error.Message}");
-            }
-
-            await context.Stderr.WriteAsync(Synopsis.For(parse.CommandResult.Command));
-            return ExitCodes.Usage;
-        }
-
         try
         {
+            var parse = TppGateCommandLine.Create(context).Parse(args);
+            if (parse.Action is ParseErrorAction)
+            {
+                foreach (var error in parse.Errors)
+                {
+                    await context.Stderr.WriteLineAsync($"tppgate: {error.Message}");
+                }
+
+                await context.Stderr.WriteAsync(Synopsis.For(parse.CommandResult.Command));
+                return ExitCodes.Usage;
+            }
+
             var invocation = new InvocationConfiguration { Output = context.Stdout, Error = context.Stderr, EnableDefaultExceptionHandler = false };
             return await parse.InvokeAsync(invocation, cancellationToken);
         }

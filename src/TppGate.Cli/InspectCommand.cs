@@ -37,13 +37,11 @@ public static class InspectCommand
         {
             Description = "forwarded chain certificates: an RFC 9440 Client-Cert-Chain value, PEM, or (concatenated) base64/DER",
             HelpName = "file",
-            Arity = ArgumentArity.ExactlyOne,
         };
         var anchors = new Option<string[]>("--anchors")
         {
             Description = "trust anchors (PEM with one or more certificates, or DER); validates the chain against them only",
             HelpName = "file",
-            Arity = ArgumentArity.ExactlyOne,
         };
         var at = new Option<DateTimeOffset?>("--at")
         {
@@ -53,9 +51,10 @@ public static class InspectCommand
         };
         var json = CommandLineValues.JsonOption();
         var command = new Command("inspect", "Show what the gateway sees in a certificate or forwarded header value.") { input, format, chain, anchors, at, json };
+        // Validators look at which options were given, not their values: a value that failed to parse throws when read.
         command.Validators.Add(result =>
         {
-            if (result.GetValue(at) is not null && (result.GetValue(anchors) ?? []).Length == 0)
+            if (result.GetResult(at) is not null && result.GetResult(anchors) is null)
             {
                 result.AddError("--at sets the validation time for --anchors: give --anchors too");
             }

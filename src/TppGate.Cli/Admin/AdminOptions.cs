@@ -16,6 +16,9 @@ internal sealed class AdminOptions
     public const string AdminKeyVariable = "TPPGATE_ADMIN_KEY";
     public const string ScopeVariable = "TPPGATE_ADMIN_SCOPE";
 
+    /// <summary>The options that say where and as whom; usage lines show them as one "[connection options]".</summary>
+    public static readonly IReadOnlySet<string> ConnectionOptionNames = new HashSet<string>(StringComparer.Ordinal) { "--endpoint", "--admin-key", "--scope", "--ca-file", "--timeout" };
+
     public Option<string> Endpoint { get; } = new("--endpoint")
     {
         Description = $"the admin API, https://<admin app> or https://localhost:8444 (default: ${EndpointVariable})",
@@ -45,19 +48,13 @@ internal sealed class AdminOptions
         Description = "seconds to wait for the server",
         HelpName = "seconds",
         DefaultValueFactory = _ => 30,
+        CustomParser = CommandLineValues.WholeNumber(1, 600, absent: 30),
     };
 
     public Option<bool> Json { get; } = CommandLineValues.JsonOption();
 
     public void AddTo(Command command)
     {
-        TimeoutSeconds.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<int>() is < 1 or > 600)
-            {
-                r.AddError("--timeout is 1 to 600 seconds");
-            }
-        });
         command.Add(Endpoint);
         command.Add(AdminKey);
         command.Add(Scope);

@@ -29,7 +29,7 @@ internal static class AnchorsListCommand
         var command = new Command("list", "The trust anchors (self-signed roots) and intermediates the gateway would load.") { vault, path, json };
         command.Validators.Add(r =>
         {
-            if ((r.GetValue(vault) is null) == (r.GetValue(path) is null))
+            if ((r.GetResult(vault) is null) == (r.GetResult(path) is null))
             {
                 r.AddError("give exactly one of --vault-uri and --path");
             }

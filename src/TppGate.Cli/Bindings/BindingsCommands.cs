@@ -30,7 +30,7 @@ internal static class BindingsCommands
         var certificate = new Option<string>("--certificate") { Description = "the TPP's certificate: a file in any format inspect reads (PEM, DER, base64, RFC 9440, XFCC, ...), or - for stdin", HelpName = "file", Required = true };
         var format = new Option<string>("--format") { Description = "how the certificate file is written (default auto)", HelpName = "auto|der|base64|pem|urlpem|rfc9440|xfcc", DefaultValueFactory = _ => "auto" };
         format.AcceptOnlyFromAmong([.. Enum.GetValues<CertificateSourceFormat>().Select(InspectArguments.FormatName)]);
-        var anchors = new Option<string[]>("--anchors") { Description = "check the chain here against these trust anchors, as the server will (PEM or DER)", HelpName = "file", Arity = ArgumentArity.ExactlyOne };
+        var anchors = new Option<string[]>("--anchors") { Description = "check the chain here against these trust anchors, as the server will (PEM or DER)", HelpName = "file" };
         var (activeFrom, activeUntil, note) = WindowOptions();
         var dryRun = new Option<bool>("--dry-run") { Description = "show what would be bound and check it; send nothing" };
         var admin = new AdminOptions();
@@ -166,14 +166,7 @@ internal static class BindingsCommands
 
     private static Command Expiring(CliContext context)
     {
-        var days = new Option<int>("--days") { Description = "bindings whose certificate expires within this many days (0 to 3650)", HelpName = "n", Required = true };
-        days.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<int>() is < 0 or > 3650)
-            {
-                r.AddError("--days is 0 to 3650");
-            }
-        });
+        var days = new Option<int>("--days") { Description = "bindings whose certificate expires within this many days (0 to 3650)", HelpName = "n", Required = true, CustomParser = CommandLineValues.WholeNumber(0, 3650) };
         var admin = new AdminOptions();
         var command = new Command("expiring", "Active bindings whose certificate expires soon.") { days };
         admin.AddTo(command);
@@ -196,7 +189,7 @@ internal static class BindingsCommands
         var command = new Command("update", "Change a binding's activation window or note (fields not given are not sent).") { clientId, thumbprint, activeFrom, activeUntil, note };
         command.Validators.Add(r =>
         {
-            if (r.GetValue(activeFrom) is null && r.GetValue(activeUntil) is null && r.GetValue(note) is null)
+            if (r.GetResult(activeFrom) is null && r.GetResult(activeUntil) is null && r.GetResult(note) is null)
             {
                 r.AddError("give at least one of --active-from, --active-until, --note");
             }

@@ -23,5 +23,23 @@ internal static class CommandLineValues
         return null;
     }
 
+    /// <summary>A parser for a whole number from <paramref name="min"/> to <paramref name="max"/>; <paramref name="absent"/> when no value is given.</summary>
+    public static Func<ArgumentResult, int> WholeNumber(int min, int max, int absent = 0) => result =>
+    {
+        if (result.Tokens.Count == 0)
+        {
+            return absent;
+        }
+
+        var token = result.Tokens[0].Value;
+        if (int.TryParse(token, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max)
+        {
+            return value;
+        }
+
+        result.AddError($"{OptionName(result)} is a whole number from {min} to {max} (got '{token}')");
+        return absent;
+    };
+
     private static string OptionName(ArgumentResult result) => result.Parent is OptionResult o ? o.Option.Name : "the value";
 }

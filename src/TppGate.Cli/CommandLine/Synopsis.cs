@@ -48,10 +48,23 @@ internal static class Synopsis
         }
 
         words.AddRange(command.Arguments.Select(a => $"<{a.Name}>"));
+        var connection = false;
         foreach (var option in command.Options)
         {
             if (option is HelpOption || option is VersionOption || option.Hidden)
             {
+                continue;
+            }
+
+            if (Admin.AdminOptions.ConnectionOptionNames.Contains(option.Name))
+            {
+                // Shared by every admin command; --help lists them.
+                if (!connection)
+                {
+                    words.Add("[connection options]");
+                    connection = true;
+                }
+
                 continue;
             }
 

@@ -63,7 +63,7 @@ internal sealed class CommandOutput(CliContext context, bool json, string comman
             table.AddRow(row.Select(Cell).ToArray());
         }
 
-        Console().Write(table);
+        Write(table);
     }
 
     public void Properties(IEnumerable<(string Name, string? Value)> properties)
@@ -76,7 +76,7 @@ internal sealed class CommandOutput(CliContext context, bool json, string comman
             table.AddRow(new Text(name + ":"), Cell(value));
         }
 
-        Console().Write(table);
+        Write(table);
     }
 
     /// <summary>Text from a server or a certificate, shown without any control character (no terminal escapes).</summary>
@@ -109,18 +109,28 @@ internal sealed class CommandOutput(CliContext context, bool json, string comman
 
     private static IRenderable Cell(string? value) => new Text(string.IsNullOrEmpty(value) ? "-" : Safe(value));
 
-    private IAnsiConsole Console()
+    /// <summary>Renders without colour, then drops the padding Spectre adds to the right and the blank border rows.</summary>
+    private void Write(IRenderable renderable)
     {
+        using var buffer = new StringWriter(CultureInfo.InvariantCulture);
         var console = AnsiConsole.Create(new AnsiConsoleSettings
         {
             Ansi = AnsiSupport.No,
             ColorSystem = ColorSystemSupport.NoColors,
             Interactive = InteractionSupport.No,
-            Out = new AnsiConsoleOutput(context.Stdout),
+            Out = new AnsiConsoleOutput(buffer),
         });
 
         // Redirected output has no width; a wide one keeps thumbprints and subjects on one line.
-        console.Profile.Width = 240;
-        return console;
+        console.Profile.Width = 400;
+        console.Write(renderable);
+        foreach (var line in buffer.ToString().Split('\n'))
+        {
+            var trimmed = line.TrimEnd();
+            if (trimmed.Length > 0)
+            {
+                context.Stdout.WriteLine(trimmed);
+            }
+        }
     }
 }

@@ -303,7 +303,9 @@ internal static class BindingsCommands
         ["CLIENT ID", "THUMBPRINT (x5t#S256)", "SUBJECT", "ORGANISATION ID", "ROLES", "NOT AFTER", "STATUS"],
         Items(bindings).Select(b => (IReadOnlyList<string?>)[Text(b, "clientId"), Text(b, "thumbprint"), Text(b, "subject"), Text(b, "organizationId"), Roles(b), CommandOutput.Time(Text(b, "notAfter")), Text(b, "status")]));
 
-    private static IEnumerable<(string, string?)> BindingRows(JsonNode b) =>
+    private static IEnumerable<(string, string?)> BindingRows(JsonNode b) => BindingRowsWithEmpty(b).Where(r => r.Item2 is not null || r.Item1 is not ("Note" or "Revoked"));
+
+    private static IEnumerable<(string, string?)> BindingRowsWithEmpty(JsonNode b) =>
     [
         ("Client id", Text(b, "clientId")),
         ("Status", Text(b, "status")),

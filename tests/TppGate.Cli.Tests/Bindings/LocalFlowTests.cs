@@ -128,7 +128,7 @@ public sealed class LocalFlowTests(LocalHostFixture host) : IClassFixture<LocalH
             var run = await host.AdminAsync("bindings", "register", "--client-id", "bad-input", "--certificate", file, "--endpoint", $"https://127.0.0.1:{ClosedPort()}/");
 
             Assert.Equal(2, run.ExitCode);
-            Assert.Contains("INVALID", run.Stderr, StringComparison.Ordinal);
+            Assert.Contains("UNKNOWN_FORMAT", run.Stderr, StringComparison.Ordinal);
         }
         finally
         {

@@ -223,6 +223,18 @@ public sealed class LocalFlowTests(LocalHostFixture host) : IClassFixture<LocalH
         Assert.Equal(string.Empty, run.Stdout);
     }
 
+    [Theory]
+    [InlineData("bindings register --help", "usage: tppgate bindings register --client-id <id> --certificate <file>")]
+    [InlineData("bindings --help", "tppgate bindings revoke --client-id <id> --thumbprint <sha256> --reason <text>")]
+    [InlineData("--help", "tppgate anchors list")]
+    public async Task Help_shows_the_usage_lines_and_exits_0(string commandLine, string expected)
+    {
+        var run = await host.TppgateAsync(null, commandLine.Split(' '));
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains(expected, run.Stdout, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Anchors_list_shows_the_local_hosts_anchors()
     {

@@ -26,7 +26,8 @@ public static class CliApp
         ArgumentNullException.ThrowIfNull(context);
         try
         {
-            var parse = TppGateCommandLine.Create(context).Parse(args);
+            // No response files: "@cert.pem" is a file name, as it always was, not a list of arguments to splice in.
+            var parse = TppGateCommandLine.Create(context).Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
             if (parse.Action is ParseErrorAction)
             {
                 foreach (var error in parse.Errors)

@@ -26,13 +26,7 @@ public static class InspectCommand
     {
         ArgumentNullException.ThrowIfNull(context);
         var input = new Argument<string>("file|-") { Description = "a certificate or a forwarded header value (X-ARR-ClientCert, Client-Cert, XFCC, ...); - reads stdin" };
-        var format = new Option<string>("--format")
-        {
-            Description = "how the value is written (default auto: detected from its shape)",
-            HelpName = "auto|der|base64|pem|urlpem|rfc9440|xfcc",
-            DefaultValueFactory = _ => "auto",
-        };
-        format.AcceptOnlyFromAmong([.. Enum.GetValues<CertificateSourceFormat>().Select(InspectArguments.FormatName)]);
+        var format = CommandLineValues.FormatOption("how the value is written (default auto: detected from its shape)");
         var chain = new Option<string[]>("--chain")
         {
             Description = "forwarded chain certificates: an RFC 9440 Client-Cert-Chain value, PEM, or (concatenated) base64/DER",

@@ -28,8 +28,7 @@ internal static class BindingsCommands
     {
         var clientId = ClientIdOption();
         var certificate = new Option<string>("--certificate") { Description = "the TPP's certificate: a file in any format inspect reads (PEM, DER, base64, RFC 9440, XFCC, ...), or - for stdin", HelpName = "file", Required = true };
-        var format = new Option<string>("--format") { Description = "how the certificate file is written (default auto)", HelpName = "auto|der|base64|pem|urlpem|rfc9440|xfcc", DefaultValueFactory = _ => "auto" };
-        format.AcceptOnlyFromAmong([.. Enum.GetValues<CertificateSourceFormat>().Select(InspectArguments.FormatName)]);
+        var format = CommandLineValues.FormatOption("how the certificate file is written (default auto)");
         var anchors = new Option<string[]>("--anchors") { Description = "check the chain here against these trust anchors, as the server will (PEM or DER)", HelpName = "file" };
         var (activeFrom, activeUntil, note) = WindowOptions();
         var dryRun = new Option<bool>("--dry-run") { Description = "show what would be bound and check it; send nothing" };
@@ -57,13 +56,13 @@ internal static class BindingsCommands
             var dry = parse.GetValue(dryRun);
             if (output.IsJson && dry)
             {
-                return output.Json(PreviewJson(id, preview, parse.GetValue(activeFrom), parse.GetValue(activeUntil)));
+                return output.Json(BindingViews.PreviewJson(id, preview, parse.GetValue(activeFrom), parse.GetValue(activeUntil)));
             }
 
             if (!output.IsJson)
             {
                 output.Line(dry ? $"Would bind to client_id {CommandOutput.Safe(id)}:" : $"Binding to client_id {CommandOutput.Safe(id)}:");
-                output.Properties(PreviewRows(preview, parse.GetValue(activeFrom), parse.GetValue(activeUntil)));
+                output.Properties(BindingViews.PreviewRows(preview, parse.GetValue(activeFrom), parse.GetValue(activeUntil)));
             }
 
             if (dry)
@@ -78,7 +77,7 @@ internal static class BindingsCommands
             return await CallAsync(admin, parse, context, output, client => client.SendAsync(HttpMethod.Post, "api/bindings", body, ct), answer =>
             {
                 output.Line(answer.Status == 201 ? "Registered." : "Already bound to this client_id; nothing changed.");
-                output.Properties(BindingRows(answer.Body));
+                output.Properties(BindingViews.Rows(answer.Body));
             });
         });
         return command;
@@ -96,7 +95,7 @@ internal static class BindingsCommands
             var id = parse.GetRequiredValue(clientId);
             return RefuseClientId(id) is { } bad
                 ? Task.FromResult(output.Fail(bad))
-                : CallAsync(admin, parse, context, output, client => client.SendAsync(HttpMethod.Get, $"api/bindings/{Uri.EscapeDataString(id)}", null, ct), answer => BindingTable(output, answer.Body["bindings"]));
+                : CallAsync(admin, parse, context, output, client => client.SendAsync(HttpMethod.Get, $"api/bindings/{Uri.EscapeDataString(id)}", null, ct), answer => BindingViews.Table(output, answer.Body["bindings"]));
         });
         return command;
     }
@@ -112,7 +111,7 @@ internal static class BindingsCommands
             var output = new CommandOutput(context, parse.GetValue(admin.Json), "bindings get");
             return ParseThumbprint(parse.GetRequiredValue(thumbprint), out var x5t) is { } bad
                 ? Task.FromResult(output.Fail(bad))
-                : CallAsync(admin, parse, context, output, client => client.SendAsync(HttpMethod.Get, $"api/certificates/{x5t}", null, ct), answer => output.Properties(BindingRows(answer.Body)));
+                : CallAsync(admin, parse, context, output, client => client.SendAsync(HttpMethod.Get, $"api/certificates/{x5t}", null, ct), answer => output.Properties(BindingViews.Rows(answer.Body)));
         });
         return command;
     }
@@ -139,7 +138,7 @@ internal static class BindingsCommands
             return CallAsync(admin, parse, context, output, client => client.SendAsync(HttpMethod.Post, $"api/bindings/{Uri.EscapeDataString(id)}/{x5t}/revoke", new JsonObject { ["reason"] = why }, ct), answer =>
             {
                 output.Line("Revoked.");
-                output.Properties(BindingRows(answer.Body));
+                output.Properties(BindingViews.Rows(answer.Body));
             });
         });
         return command;
@@ -159,7 +158,7 @@ internal static class BindingsCommands
                 ? Task.FromResult(output.Fail(bad))
                 : CallAsync(admin, parse, context, output, client => client.SendAsync(HttpMethod.Get, $"api/bindings/{Uri.EscapeDataString(id)}/audit", null, ct), answer => output.Table(
                     ["AT", "ACTION", "ACTOR", "THUMBPRINT (x5t#S256)", "REASON"],
-                    Items(answer.Body["records"]).Select(r => (IReadOnlyList<string?>)[CommandOutput.Time(Text(r, "at")), Text(r, "action"), Text(r, "actor"), Text(r, "thumbprint"), Text(r, "reason")])));
+                    BindingViews.AuditRows(answer.Body["records"])));
         });
         return command;
     }
@@ -174,7 +173,7 @@ internal static class BindingsCommands
         {
             var output = new CommandOutput(context, parse.GetValue(admin.Json), "bindings expiring");
             var n = parse.GetValue(days).ToString(CultureInfo.InvariantCulture);
-            return CallAsync(admin, parse, context, output, client => client.SendAsync(HttpMethod.Get, $"api/bindings?expiringWithinDays={n}", null, ct), answer => BindingTable(output, answer.Body["bindings"]));
+            return CallAsync(admin, parse, context, output, client => client.SendAsync(HttpMethod.Get, $"api/bindings?expiringWithinDays={n}", null, ct), answer => BindingViews.Table(output, answer.Body["bindings"]));
         });
         return command;
     }
@@ -212,7 +211,7 @@ internal static class BindingsCommands
             return CallAsync(admin, parse, context, output, client => client.SendAsync(HttpMethod.Patch, $"api/bindings/{Uri.EscapeDataString(id)}/{x5t}", body, ct), answer =>
             {
                 output.Line("Updated.");
-                output.Properties(BindingRows(answer.Body));
+                output.Properties(BindingViews.Rows(answer.Body));
             });
         });
         return command;
@@ -298,67 +297,4 @@ internal static class BindingsCommands
             body[name] = value;
         }
     }
-
-    private static void BindingTable(CommandOutput output, JsonNode? bindings) => output.Table(
-        ["CLIENT ID", "THUMBPRINT (x5t#S256)", "SUBJECT", "ORGANISATION ID", "ROLES", "NOT AFTER", "STATUS"],
-        Items(bindings).Select(b => (IReadOnlyList<string?>)[Text(b, "clientId"), Text(b, "thumbprint"), Text(b, "subject"), Text(b, "organizationId"), Roles(b), CommandOutput.Time(Text(b, "notAfter")), Text(b, "status")]));
-
-    private static IEnumerable<(string, string?)> BindingRows(JsonNode b) => BindingRowsWithEmpty(b).Where(r => r.Item2 is not null || r.Item1 is not ("Note" or "Revoked"));
-
-    private static IEnumerable<(string, string?)> BindingRowsWithEmpty(JsonNode b) =>
-    [
-        ("Client id", Text(b, "clientId")),
-        ("Status", Text(b, "status")),
-        ("Thumbprint", Text(b, "thumbprint")),
-        ("SHA-256", Text(b, "sha256")),
-        ("Subject", Text(b, "subject")),
-        ("Issuer", Text(b, "issuer")),
-        ("Organisation id", Text(b, "organizationId")),
-        ("Roles", Roles(b)),
-        ("NCA", Text(b, "ncaId")),
-        ("Valid", $"{CommandOutput.Time(Text(b, "notBefore"))} to {CommandOutput.Time(Text(b, "notAfter"))}"),
-        ("Active", $"{CommandOutput.Time(Text(b, "activeFrom")) ?? "at once"} to {CommandOutput.Time(Text(b, "activeUntil")) ?? "certificate expiry"}"),
-        ("Created", $"{CommandOutput.Time(Text(b, "createdAt"))} by {Text(b, "createdBy")}"),
-        ("Note", Text(b, "note")),
-        ("Revoked", Text(b, "revokedAt") is null ? null : $"{CommandOutput.Time(Text(b, "revokedAt"))} by {Text(b, "revokedBy")}: {Text(b, "revocationReason")}"),
-    ];
-
-    private static IEnumerable<(string, string?)> PreviewRows(RegistrationPreview p, DateTimeOffset? from, DateTimeOffset? until) =>
-    [
-        ("Subject", p.Subject),
-        ("Issuer", p.Issuer),
-        ("Organisation id", p.OrganizationId),
-        ("Roles", string.Join(", ", p.Roles)),
-        ("NCA", p.NcaId),
-        ("Expires", CommandOutput.Time(p.NotAfter.ToString("O", CultureInfo.InvariantCulture))),
-        ("Thumbprint", p.X5tS256),
-        ("SHA-256", p.Sha256),
-        ("Active", $"{(from is { } f ? CommandOutput.Time(f.ToString("O", CultureInfo.InvariantCulture)) : "at once")} to {(until is { } u ? CommandOutput.Time(u.ToString("O", CultureInfo.InvariantCulture)) : "certificate expiry")}"),
-        ("Chain", p.AnchorsChecked is { } n ? $"trusted by the {n} anchor(s) given" : "checked by the server (give --anchors to check it here)"),
-    ];
-
-    private static JsonObject PreviewJson(string clientId, RegistrationPreview p, DateTimeOffset? from, DateTimeOffset? until) => new()
-    {
-        ["clientId"] = clientId,
-        ["thumbprint"] = p.X5tS256,
-        ["sha256"] = p.Sha256,
-        ["subject"] = p.Subject,
-        ["issuer"] = p.Issuer,
-        ["organizationId"] = p.OrganizationId,
-        ["roles"] = new JsonArray([.. p.Roles.Select(r => (JsonNode?)JsonValue.Create(r))]),
-        ["ncaId"] = p.NcaId,
-        ["notBefore"] = p.NotBefore,
-        ["notAfter"] = p.NotAfter,
-        ["activeFrom"] = from,
-        ["activeUntil"] = until,
-        ["chainCheckedAgainstAnchors"] = p.AnchorsChecked,
-    };
-
-    private static IEnumerable<JsonNode> Items(JsonNode? array) => array is JsonArray a ? a.OfType<JsonNode>() : [];
-
-    private static string? Text(JsonNode? node, string name)
-        => node is JsonObject o && o.TryGetPropertyValue(name, out var v) && v is JsonValue value && value.TryGetValue<string>(out var s) ? s : null;
-
-    private static string? Roles(JsonNode b)
-        => b is JsonObject o && o["roles"] is JsonArray roles ? string.Join(", ", roles.OfType<JsonValue>().Select(r => r.TryGetValue<string>(out var s) ? s : "?")) : null;
 }

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
+using TppGate.Core.Certificates;
 
 namespace TppGate.Cli.CommandLine;
 
@@ -9,6 +10,29 @@ internal static class CommandLineValues
 {
     /// <summary><c>--json</c>: one JSON document on stdout instead of a table or text.</summary>
     public static Option<bool> JsonOption() => new("--json") { Description = "one JSON document on stdout (for scripts)" };
+
+    /// <summary>
+    /// <c>--format</c>: how a certificate file is written, by the names inspect prints, in any case (as the hand-written
+    /// parser accepted them).
+    /// </summary>
+    public static Option<string> FormatOption(string description) => new("--format")
+    {
+        Description = description,
+        HelpName = string.Join('|', Enum.GetValues<CertificateSourceFormat>().Select(InspectArguments.FormatName)),
+        DefaultValueFactory = _ => "auto",
+        CustomParser = result =>
+        {
+            var token = result.Tokens.Count == 1 ? result.Tokens[0].Value : "auto";
+            var known = Enum.GetValues<CertificateSourceFormat>().Select(InspectArguments.FormatName).FirstOrDefault(n => string.Equals(n, token, StringComparison.OrdinalIgnoreCase));
+            if (known is null)
+            {
+                result.AddError($"--format needs one of {string.Join(", ", Enum.GetValues<CertificateSourceFormat>().Select(InspectArguments.FormatName))} (got '{token}')");
+                return "auto";
+            }
+
+            return known;
+        },
+    };
 
     /// <summary>An ISO 8601 time; one without an offset is UTC.</summary>
     public static DateTimeOffset? ParseTime(ArgumentResult result)

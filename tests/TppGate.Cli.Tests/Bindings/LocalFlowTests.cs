@@ -236,6 +236,23 @@ public sealed class LocalFlowTests(LocalHostFixture host) : IClassFixture<LocalH
     }
 
     [Fact]
+    public async Task Tppgate_commands_the_local_host_prints_reach_it_authenticated_over_trusted_TLS()
+    {
+        var guide = LocalRunGuide.Describe(host.Run, []);
+        var commands = guide.Split('\n')
+            .Where(l => l.Contains("dotnet run --project src/TppGate.Cli -- ", StringComparison.Ordinal))
+            .Select(l => l[(l.IndexOf("-- ", StringComparison.Ordinal) + 3)..].Trim().Split(' '))
+            .ToList();
+        Assert.Equal(3, commands.Count);
+
+        // The audit line: it runs as printed (endpoint, key and dev CA right) and answers with the table.
+        var audit = commands.Single(c => c[1] == "audit");
+        var run = await host.TppgateAsync(new Dictionary<string, string?> { ["TPPGATE_ADMIN_KEY"] = null }, audit);
+        Assert.True(run.ExitCode == 0, run.Stderr);
+        Assert.Contains("ACTION", run.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Anchors_list_shows_the_local_hosts_anchors()
     {
         var run = await host.TppgateAsync(null, "anchors", "list", "--path", host.Run.AnchorsPath, "--json");

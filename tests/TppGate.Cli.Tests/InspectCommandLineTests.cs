@@ -24,12 +24,20 @@ public sealed class InspectCommandLineTests : IDisposable
     [Fact]
     public void A_file_name_starting_with_at_is_a_file_not_a_response_file()
     {
-        var file = pki.Write("@leaf.pem", pki.Leaf.ExportCertificatePem());
+        // Relative to the working directory, so the argument itself starts with '@'.
+        var name = $"@tppgate-at-{Guid.NewGuid():N}.pem";
+        File.WriteAllText(name, pki.Leaf.ExportCertificatePem());
+        try
+        {
+            var run = CliRunner.Run("inspect", name, "--json");
 
-        var run = CliRunner.Run("inspect", file, "--json");
-
-        Assert.Equal(0, run.ExitCode);
-        Assert.Equal(pki.Sha256Hex(pki.Leaf), run.Json.GetProperty("thumbprints").GetProperty("sha256").GetString());
+            Assert.True(run.ExitCode == 0, run.Stderr);
+            Assert.Equal(pki.Sha256Hex(pki.Leaf), run.Json.GetProperty("thumbprints").GetProperty("sha256").GetString());
+        }
+        finally
+        {
+            File.Delete(name);
+        }
     }
 
     [Fact]

@@ -108,6 +108,21 @@ public sealed class LocalFlowTests(LocalHostFixture host) : IClassFixture<LocalH
     }
 
     [Fact]
+    public async Task Endpoint_that_accepts_but_never_answers_exits_3_after_the_timeout()
+    {
+        using var silent = new TcpListener(IPAddress.Loopback, 0);
+        silent.Start();
+        var port = ((IPEndPoint)silent.LocalEndpoint).Port;
+        var accepting = silent.AcceptTcpClientAsync(TestContext.Current.CancellationToken).AsTask();
+
+        var run = await host.AdminAsync("bindings", "list", "--client-id", "anyone", "--endpoint", $"https://127.0.0.1:{port}/", "--timeout", "1", "--json");
+
+        Assert.Equal(3, run.ExitCode);
+        Assert.Equal("TIMEOUT", run.Json.GetProperty("error").GetProperty("code").GetString());
+        (await accepting).Dispose();
+    }
+
+    [Fact]
     public async Task Dev_CA_is_not_trusted_without_ca_file()
     {
         var run = await host.TppgateAsync(null, "bindings", "list", "--client-id", "anyone", "--endpoint", host.Run.AdminUri.ToString());

@@ -1,69 +1,67 @@
+using System.CommandLine;
+using System.CommandLine.Invocation;
 using System.Text.Json;
+using TppGate.Cli.CommandLine;
 
 namespace TppGate.Cli;
 
-/// <summary>The <c>tppgate</c> command line: dispatches to a command. Testable in-process.</summary>
+/// <summary>The <c>tppgate</c> command line, on System.CommandLine. Testable in-process.</summary>
 public static class CliApp
 {
-    /// <summary>The usage text.</summary>
-    public const string Usage = """
-        usage: tppgate inspect <file|-> [--format auto|der|base64|pem|urlpem|rfc9440|xfcc]
-                               [--chain <file>]... [--anchors <file>]... [--at <ISO 8601 time>] [--json]
-
-          <file|->   a certificate or a forwarded header value (X-ARR-ClientCert, Client-Cert, XFCC, ...); - reads stdin
-          --format   how the value is written (default auto: detected from its shape)
-          --chain    forwarded chain certificates: an RFC 9440 Client-Cert-Chain value, PEM, or (concatenated) base64/DER
-          --anchors  trust anchors (PEM with one or more certificates, or DER); validates the chain against them only
-          --at       validation time for --anchors (default now)
-          --json     one JSON object on stdout
-
-        exit codes: 0 a certificate was read (trusted or not), 2 unreadable input, 64 usage error
-        """;
-
     /// <summary>Runs the command line <paramref name="args"/> and returns the process exit code. Never throws for bad input.</summary>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
     public static int Run(IReadOnlyList<string> args, Stream stdin, TextWriter stdout, TextWriter stderr, TimeProvider timeProvider)
     {
-        ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(stdout);
         ArgumentNullException.ThrowIfNull(stderr);
-        if (args.Count == 0)
-        {
-            stderr.WriteLine(Usage);
-            return ExitCodes.Usage;
-        }
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        return RunAsync(args, new CliContext(stdin, stdout, stderr, timeProvider, Environment.GetEnvironmentVariable)).GetAwaiter().GetResult();
+    }
 
-        switch (args[0])
+    /// <summary>Runs the command line <paramref name="args"/> in <paramref name="context"/> and returns the process exit code.</summary>
+    /// <exception cref="ArgumentNullException">An argument is null.</exception>
+    public static async Task<int> RunAsync(IReadOnlyList<string> args, CliContext context, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        ArgumentNullException.ThrowIfNull(context);
+        try
         {
-            case "inspect":
-                try
+            // No response files: "@cert.pem" is a file name, as it always was, not a list of arguments to splice in.
+            var parse = TppGateCommandLine.Create(context).Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
+            if (parse.Action is ParseErrorAction)
+            {
+                foreach (var error in parse.Errors)
                 {
-                    return InspectCommand.Run(args.Skip(1).ToArray(), stdin, stdout, stderr, timeProvider);
-                }
-#pragma warning disable CA1031 // The last line of defence of a command-line tool: a message, never a stack trace.
-                catch (Exception ex)
-#pragma warning restore CA1031
-                {
-                    var message = $"internal error ({ex.GetType().Name}): {ex.Message}";
-                    if (args.Contains("--json"))
-                    {
-                        stdout.WriteLine(JsonSerializer.Serialize(new ErrorReport(new ErrorBody("INTERNAL_ERROR", message)), InspectJsonContext.Default.ErrorReport));
-                    }
-                    else
-                    {
-                        stderr.WriteLine($"tppgate: {message}");
-                    }
-
-                    return ExitCodes.InternalError;
+                    await context.Stderr.WriteLineAsync($"tppgate: {error.Message}");
                 }
 
-            case "-h" or "--help" or "help":
-                stdout.WriteLine(Usage);
-                return ExitCodes.Success;
-            default:
-                stderr.WriteLine($"tppgate: unknown command '{args[0]}'");
-                stderr.WriteLine(Usage);
+                await context.Stderr.WriteAsync(Synopsis.For(parse.CommandResult.Command));
                 return ExitCodes.Usage;
+            }
+
+            var invocation = new InvocationConfiguration { Output = context.Stdout, Error = context.Stderr, EnableDefaultExceptionHandler = false };
+            return await parse.InvokeAsync(invocation, cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            await context.Stderr.WriteLineAsync("tppgate: cancelled");
+            return ExitCodes.Unavailable;
+        }
+#pragma warning disable CA1031 // The last line of defence of a command-line tool: a message, never a stack trace.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            var message = $"internal error ({ex.GetType().Name}): {ex.Message}";
+            if (args.Contains("--json"))
+            {
+                await context.Stdout.WriteLineAsync(JsonSerializer.Serialize(new ErrorReport(new ErrorBody("INTERNAL_ERROR", message)), InspectJsonContext.Default.ErrorReport));
+            }
+            else
+            {
+                await context.Stderr.WriteLineAsync($"tppgate: {message}");
+            }
+
+            return ExitCodes.InternalError;
         }
     }
 }

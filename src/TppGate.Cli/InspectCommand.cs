@@ -1,7 +1,9 @@
 using System.Globalization;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
+using System.CommandLine;
 using System.Text.Json;
+using TppGate.Cli.CommandLine;
 using TppGate.Core.Certificates;
 using TppGate.Core.Eidas;
 using TppGate.Core.Trust;
@@ -15,25 +17,61 @@ namespace TppGate.Cli;
 public static class InspectCommand
 {
     // Files and stdin are read whole; a header value is small, a PEM bundle of anchors is not huge either.
-    private const int MaxInputBytes = 1024 * 1024;
-    private const int MaxChainCertificates = 16;
+    internal const int MaxInputBytes = 1024 * 1024;
+    internal const int MaxChainCertificates = 16;
 
-    /// <summary>Runs <c>inspect</c> with <paramref name="args"/> (after the command name) and returns the exit code.</summary>
-    /// <exception cref="ArgumentNullException">An argument is null.</exception>
-    public static int Run(IReadOnlyList<string> args, Stream stdin, TextWriter stdout, TextWriter stderr, TimeProvider timeProvider)
+    /// <summary>The <c>inspect</c> command: parses its own options and runs <see cref="Run"/>.</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="context"/> is null.</exception>
+    public static Command Create(CliContext context)
     {
-        ArgumentNullException.ThrowIfNull(args);
-        ArgumentNullException.ThrowIfNull(stdout);
-        ArgumentNullException.ThrowIfNull(stderr);
-        ArgumentNullException.ThrowIfNull(timeProvider);
-        var parsed = InspectArguments.TryParse(args, out var usageError);
-        if (parsed is null)
+        ArgumentNullException.ThrowIfNull(context);
+        var input = new Argument<string>("file|-") { Description = "a certificate or a forwarded header value (X-ARR-ClientCert, Client-Cert, XFCC, ...); - reads stdin" };
+        var format = CommandLineValues.FormatOption("how the value is written (default auto: detected from its shape)");
+        var chain = new Option<string[]>("--chain")
         {
-            stderr.WriteLine($"tppgate inspect: {usageError}");
-            stderr.WriteLine(CliApp.Usage);
-            return ExitCodes.Usage;
-        }
+            Description = "forwarded chain certificates: an RFC 9440 Client-Cert-Chain value, PEM, or (concatenated) base64/DER",
+            HelpName = "file",
+        };
+        var anchors = new Option<string[]>("--anchors")
+        {
+            Description = "trust anchors (PEM with one or more certificates, or DER); validates the chain against them only",
+            HelpName = "file",
+        };
+        var at = new Option<DateTimeOffset?>("--at")
+        {
+            Description = "validation time for --anchors, ISO 8601 (default now)",
+            HelpName = "time",
+            CustomParser = CommandLineValues.ParseTime,
+        };
+        var json = CommandLineValues.JsonOption();
+        var command = new Command("inspect", "Show what the gateway sees in a certificate or forwarded header value.") { input, format, chain, anchors, at, json };
+        // Validators look at which options were given, not their values: a value that failed to parse throws when read.
+        command.Validators.Add(result =>
+        {
+            if (result.GetResult(at) is not null && result.GetResult(anchors) is null)
+            {
+                result.AddError("--at sets the validation time for --anchors: give --anchors too");
+            }
+        });
+        command.SetAction(parse => Run(
+            new InspectArguments(
+                parse.GetRequiredValue(input),
+                InspectArguments.ParseFormat(parse.GetValue(format)),
+                parse.GetValue(chain) ?? [],
+                parse.GetValue(anchors) ?? [],
+                parse.GetValue(at),
+                parse.GetValue(json)),
+            context));
+        return command;
+    }
 
+    /// <summary>Runs <c>inspect</c> and returns the exit code.</summary>
+    /// <exception cref="ArgumentNullException">An argument is null.</exception>
+    public static int Run(InspectArguments parsed, CliContext context)
+    {
+        ArgumentNullException.ThrowIfNull(parsed);
+        ArgumentNullException.ThrowIfNull(context);
+        var (stdin, stdout, stderr, timeProvider) = (context.Stdin, context.Stdout, context.Stderr, context.Time);
         var output = new Output(parsed.Json, stdout, stderr);
         if (!TryReadInput(parsed.Input, stdin, out var bytes, out var inputError))
         {
@@ -116,7 +154,7 @@ public static class InspectCommand
         return CertificateFiles.ReadMany(bytes, MaxChainCertificates);
     }
 
-    private static bool TryReadInput(string path, Stream stdin, out byte[] bytes, out string error)
+    internal static bool TryReadInput(string path, Stream stdin, out byte[] bytes, out string error)
     {
         bytes = [];
         error = string.Empty;

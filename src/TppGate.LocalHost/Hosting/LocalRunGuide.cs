@@ -34,6 +34,7 @@ public static class LocalRunGuide
         text.AppendLine(c, $"  curl -sS --cacert {pki.RootPath} -H 'X-Admin-Key: {run.AdminKey}' -H 'Content-Type: application/json' \\");
         text.AppendLine(c, $"    --data \"{{\\\"clientId\\\":\\\"{SampleClientId}\\\",\\\"certificate\\\":\\\"$(grep -v -- ----- {pki.TppCertificatePath} | tr -d '\\n')\\\"}}\" \\");
         text.AppendLine(c, $"    {admin}api/bindings");
+        text.AppendLine(c, $"  or: {Tppgate(run, $"bindings register --client-id {SampleClientId} --certificate {pki.TppCertificatePath}")}");
         text.AppendLine();
         text.AppendLine("Call the authorizer as the TPP (expect 200 allow; with another X-Client-Id, 403 CERTIFICATE_NOT_BOUND):");
         text.AppendLine(c, $"  curl -sS --cacert {pki.RootPath} --cert {pki.TppCertificatePath} --key {pki.TppKeyPath} \\");
@@ -42,8 +43,14 @@ public static class LocalRunGuide
         text.AppendLine("Revoke the binding (the authorizer answers 403 CERTIFICATE_BLOCKED within 5 s):");
         text.AppendLine(c, $"  curl -sS --cacert {pki.RootPath} -H 'X-Admin-Key: {run.AdminKey}' -H 'Content-Type: application/json' \\");
         text.AppendLine(c, $"    --data '{{\"reason\":\"local test\"}}' {admin}api/bindings/{SampleClientId}/{x5t}/revoke");
+        text.AppendLine(c, $"  or: {Tppgate(run, $"bindings revoke --client-id {SampleClientId} --thumbprint {x5t} --reason local-test")}");
+        text.AppendLine(c, $"  audit: {Tppgate(run, $"bindings audit --client-id {SampleClientId}")}");
         text.AppendLine();
         text.AppendLine("Press Ctrl+C to stop (Azurite stops too).");
         return text.ToString();
     }
+
+    /// <summary>The tppgate command line (run from the repository) with this run's endpoint, key and dev CA.</summary>
+    private static string Tppgate(LocalRun run, string command)
+        => $"dotnet run --project src/TppGate.Cli -- {command} --endpoint {run.AdminUri} --admin-key {run.AdminKey} --ca-file {run.Pki.RootPath}";
 }

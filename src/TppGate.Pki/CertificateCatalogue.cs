@@ -77,7 +77,28 @@ public sealed class CertificateCatalogue
     /// <summary>The named certificate, with its private key.</summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="name"/> is not a catalogue entry.</exception>
     public X509Certificate2 Get(CatalogueCertificate name)
-        => _certificates.GetOrAdd(name, n => new Lazy<X509Certificate2>(() => IssuerOf(n).Issue(Profile(n)))).Value;
+        => _certificates.GetOrAdd(name, n => new Lazy<X509Certificate2>(() => Make(n))).Value;
+
+    private X509Certificate2 Make(CatalogueCertificate name)
+    {
+        var issuer = IssuerOf(name);
+        var issued = issuer.Issue(Profile(name));
+        Func<IReadOnlyList<byte[]>, IEnumerable<byte[]>>? edit = name switch
+        {
+            CatalogueCertificate.DuplicateExtension => extensions => [.. extensions, .. extensions.Where(e => CertificateEditor.OidOf(e) == Oids.CertificatePolicies)],
+            CatalogueCertificate.BerBooleanTrue => extensions => extensions.Select(e => CertificateEditor.OidOf(e) == "2.5.29.15" ? CertificateEditor.WithBerCriticalFlag(e) : e),
+            _ => null,
+        };
+        if (edit is null)
+        {
+            return issued;
+        }
+
+        using (issued)
+        {
+            return CertificateEditor.EditExtensions(issuer, issued, edit);
+        }
+    }
 
     /// <summary>The authority that issues <paramref name="name"/>.</summary>
     public QtspAuthority IssuerOf(CatalogueCertificate name) => name switch
@@ -150,6 +171,10 @@ public sealed class CertificateCatalogue
             CatalogueCertificate.OrganizationIdentifierNotPsd => clean with { OrganizationIdentifier = "PADFR-ACPR-30748", Country = "FR" },
             CatalogueCertificate.OrganizationIdentifierMalformed => clean with { OrganizationIdentifier = "XX:GR-18050", Country = "GR" },
             CatalogueCertificate.OrganizationIdentifierPsdMalformed => clean with { OrganizationIdentifier = "PSDGB-F-1" },
+            CatalogueCertificate.EndEntityIsCa => clean with { IsCertificateAuthority = true, KeyUsage = X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.KeyCertSign },
+            CatalogueCertificate.DuplicateExtension or CatalogueCertificate.BerBooleanTrue => clean,
+            CatalogueCertificate.NoQcCompliance => clean with { QcCompliance = false },
+            CatalogueCertificate.NoQcTypeWeb => clean with { QcTypes = [QcType.Esign] },
             _ => throw new ArgumentOutOfRangeException(nameof(name)),
         };
     }

@@ -10,6 +10,13 @@ public sealed class AuthorizerOptions
     public bool RequirePsd2 { get; set; } = true;
 
     /// <summary>
+    /// Require a qualified website authentication certificate: qcStatements with QcCompliance, QcType web and
+    /// the PSD2 statement (decision 0009). Default true; false accepts, for example, Open Banking UK OBWACs,
+    /// which carry no QcCompliance.
+    /// </summary>
+    public bool RequireQualified { get; set; } = true;
+
+    /// <summary>
     /// API name (X-Tpp-Api) to the canonical PSD2 roles it accepts; any one of them suffices. An API not in
     /// the map is denied with ROLE_INVALID. Configuration, not code: e.g. accounts = [PSP_AI].
     /// </summary>

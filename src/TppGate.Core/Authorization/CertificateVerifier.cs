@@ -149,7 +149,7 @@ public sealed class CertificateVerifier
             return (code, $"chain: {string.Join(',', f)}; {chain.Detail}");
         }
 
-        if (Psd2Acceptance.Refusal(profile, _options.RequirePsd2) is { } refusal)
+        if (Psd2Acceptance.Refusal(profile, _options) is { } refusal)
         {
             return (DenyCode.CertificateInvalid, refusal);
         }

@@ -35,6 +35,11 @@ public sealed class CertificateContentTests(LocalRunFixture local)
     [InlineData(CatalogueCertificate.IssuedByAttackerIntermediate, "CERTIFICATE_INVALID")]
     [InlineData(CatalogueCertificate.Expired, "CERTIFICATE_EXPIRED")]
     [InlineData(CatalogueCertificate.NotYetValid, "CERTIFICATE_EXPIRED")]
+    [InlineData(CatalogueCertificate.NoQcCompliance, "CERTIFICATE_INVALID")]
+    [InlineData(CatalogueCertificate.NoQcTypeWeb, "CERTIFICATE_INVALID")]
+    [InlineData(CatalogueCertificate.EndEntityIsCa, "CERTIFICATE_INVALID")]
+    [InlineData(CatalogueCertificate.DuplicateExtension, "CERTIFICATE_INVALID")]
+    [InlineData(CatalogueCertificate.BerBooleanTrue, "CERTIFICATE_INVALID")]
     public async Task Unusable_certificate_is_denied_over_mutual_tls_and_cannot_be_registered(CatalogueCertificate name, string code)
     {
         var certificate = Catalogue[name];

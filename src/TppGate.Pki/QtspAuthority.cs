@@ -190,6 +190,24 @@ public sealed class QtspAuthority : IDisposable
         return KeyFactory.WithKey(unkeyed, privateKey);
     }
 
+    /// <summary>
+    /// A CRL signed by this authority (RFC 5280 clause 5) listing <paramref name="revoked"/> (revoked an hour
+    /// before <paramref name="thisUpdate"/>, key compromise), DER.
+    /// </summary>
+    /// <exception cref="ArgumentNullException"><paramref name="revoked"/> is null.</exception>
+    public byte[] PublishCrl(IEnumerable<X509Certificate2> revoked, DateTimeOffset thisUpdate, DateTimeOffset nextUpdate, long crlNumber = 1)
+    {
+        ArgumentNullException.ThrowIfNull(revoked);
+        var builder = new CertificateRevocationListBuilder();
+        foreach (var c in revoked)
+        {
+            builder.AddEntry(c, thisUpdate.AddHours(-1), X509RevocationReason.KeyCompromise);
+        }
+
+        using var rsa = Certificate.GetRSAPublicKey();
+        return builder.Build(Certificate, new System.Numerics.BigInteger(crlNumber), nextUpdate, HashAlgorithmName.SHA256, rsa is null ? null : RSASignaturePadding.Pkcs1, thisUpdate);
+    }
+
     /// <inheritdoc />
     public void Dispose() => Certificate.Dispose();
 

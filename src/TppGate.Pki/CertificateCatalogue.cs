@@ -38,10 +38,33 @@ public sealed class CertificateCatalogue
         var caFrom = referenceTime.AddYears(-1);
         var caTo = referenceTime.AddYears(60);
         _root = new(() => QtspAuthority.CreateRoot("TppGate Test QTSP Root CA", caFrom, caTo, organization: "TppGate Test QTSP"));
-        _issuingCa = new(() => _root.Value.CreateIssuingCa("TppGate Test QTSP Issuing CA QWAC", pathLength: 0, crlDistributionPoint: "http://127.0.0.1/crl/root.crl"));
-        _rsaIssuingCa = new(() => _root.Value.CreateIssuingCa("TppGate Test QTSP Issuing CA RSA", pathLength: 0, key: KeyAlgorithm.Rsa2048));
+        _issuingCa = new(() => _root.Value.CreateIssuingCa("TppGate Test QTSP Issuing CA QWAC", pathLength: 0, crlDistributionPoint: "http://127.0.0.1/crl/root.crl", publishesCrlAt: IssuingCaCrlUrl));
+        _rsaIssuingCa = new(() => _root.Value.CreateIssuingCa("TppGate Test QTSP Issuing CA RSA", pathLength: 0, key: KeyAlgorithm.Rsa2048, publishesCrlAt: RsaIssuingCaCrlUrl));
         _untrustedRoot = new(() => QtspAuthority.CreateRoot("Untrusted Look-alike QTSP Root CA", caFrom, caTo, organization: "TppGate Test QTSP"));
         _untrustedIssuingCa = new(() => _untrustedRoot.Value.CreateIssuingCa("TppGate Test QTSP Issuing CA QWAC", pathLength: 0));
+    }
+
+    /// <summary>
+    /// The CRL distribution point of every end entity <see cref="IssuingCa"/> issues. The .test name never
+    /// resolves: a host serves the catalogue's CRLs from a shared CRL store (<see cref="PublishCrls"/>), not the network.
+    /// </summary>
+    public const string IssuingCaCrlUrl = "http://crl.tppgate.test/qwac-issuing-ca.crl";
+
+    /// <summary>The CRL distribution point of every end entity <see cref="RsaIssuingCa"/> issues.</summary>
+    public const string RsaIssuingCaCrlUrl = "http://crl.tppgate.test/rsa-issuing-ca.crl";
+
+    /// <summary>
+    /// CRLs of both issuing CAs by distribution point URL, listing <paramref name="revoked"/> where each issued them,
+    /// current from <paramref name="thisUpdate"/> for <paramref name="validity"/>.
+    /// </summary>
+    public IReadOnlyDictionary<string, byte[]> PublishCrls(DateTimeOffset thisUpdate, TimeSpan validity, params X509Certificate2[] revoked)
+    {
+        ArgumentNullException.ThrowIfNull(revoked);
+        return new Dictionary<string, byte[]>(StringComparer.Ordinal)
+        {
+            [IssuingCaCrlUrl] = IssuingCa.PublishCrl(revoked.Where(c => c.IssuerName.RawData.AsSpan().SequenceEqual(IssuingCa.Certificate.SubjectName.RawData)), thisUpdate, thisUpdate + validity),
+            [RsaIssuingCaCrlUrl] = RsaIssuingCa.PublishCrl(revoked.Where(c => c.IssuerName.RawData.AsSpan().SequenceEqual(RsaIssuingCa.Certificate.SubjectName.RawData)), thisUpdate, thisUpdate + validity),
+        };
     }
 
     /// <summary>A process-wide catalogue at <see cref="DefaultReferenceTime"/>.</summary>

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using TppGate.Core.Authorization;
 using TppGate.Core.Certificates;
 using TppGate.Core.Trust;
+using TppGate.Core.Trust.Revocation;
 using TppGate.Http.Admin;
 using TppGate.Http.Authorize;
 using TppGate.Http.Callers;
@@ -28,7 +29,11 @@ public static class TppGateServiceCollectionExtensions
             .Validate(o => o.ApiRoles.Values.All(roles => roles.Length > 0 && roles.All(r => Core.Eidas.Psd2Roles.TryParseCanonicalName(r, out _))),
                 "Authorizer:ApiRoles lists canonical PSD2 roles (PSP_AS, PSP_PI, PSP_AI, PSP_IC) for every API.")
             .ValidateOnStart();
-        services.AddOptions<ChainValidationOptions>().BindConfiguration("Authorizer:Chain").ValidateOnStart();
+        services.AddOptions<ChainValidationOptions>().BindConfiguration("Authorizer:Chain")
+            .Validate(o => Enum.IsDefined(o.Revocation) && o.RevocationTimeout > TimeSpan.Zero && o.RevocationTimeout <= TimeSpan.FromSeconds(30)
+                    && o.CrlGrace >= TimeSpan.Zero && o.CrlRefreshInterval >= TimeSpan.FromSeconds(1) && o.MaxCrlBytes > 0 && o.ClockSkew >= TimeSpan.Zero,
+                "Authorizer:Chain: Revocation is NoCheck, Offline or Online; RevocationTimeout 0-30 s; CrlGrace not negative; CrlRefreshInterval at least 1 s; MaxCrlBytes positive.")
+            .ValidateOnStart();
         services.AddOptions<CertificateReaderOptions>().BindConfiguration("Authorizer:Reader")
             .Validate(o => o.MaxValueLength is > 0 and <= 64 * 1024, "Authorizer:Reader:MaxValueLength must be 1 to 65536.")
             .ValidateOnStart();
@@ -40,6 +45,8 @@ public static class TppGateServiceCollectionExtensions
         services.TryAddSingleton(sp => sp.GetRequiredService<IOptions<AuthorizerOptions>>().Value);
         services.TryAddSingleton(sp => sp.GetRequiredService<IOptions<ChainValidationOptions>>().Value);
         services.TryAddSingleton(sp => sp.GetRequiredService<IOptions<CertificateReaderOptions>>().Value);
+        services.TryAddSingleton<ICrlDownloader>(sp => new HttpCrlDownloader(sp.GetRequiredService<ChainValidationOptions>()));
+        services.TryAddSingleton<CrlCache>();
         services.TryAddSingleton<ChainValidator>();
         services.TryAddSingleton<CertificateVerifier>();
         services.TryAddSingleton<BindingCache>();
@@ -49,6 +56,7 @@ public static class TppGateServiceCollectionExtensions
         services.TryAddSingleton<AdminHandlers>();
         services.TryAddSingleton<HealthHandler>();
         services.AddHostedService<BindingChangeWatcherService>();
+        services.AddHostedService<CrlRefresherService>();
         return services;
     }
 }

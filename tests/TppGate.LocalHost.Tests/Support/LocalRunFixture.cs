@@ -2,6 +2,8 @@ using System.Net.Http.Json;
 using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using TppGate.Core.Trust.Revocation;
 using TppGate.LocalHost.Hosting;
 using TppGate.Pki;
 
@@ -22,6 +24,9 @@ public sealed class LocalRunFixture : IAsyncLifetime
     public LocalRun Run => _runs[0];
 
     public CertificateCatalogue Catalogue => CertificateCatalogue.Shared;
+
+    /// <summary>The catalogue's CRLs, shared by every host of the fixture (revocation is on, as by default).</summary>
+    public InMemoryCrlStore Crls { get; } = CatalogueCrls.Store();
 
     public async ValueTask InitializeAsync()
     {
@@ -55,13 +60,18 @@ public sealed class LocalRunFixture : IAsyncLifetime
         var forwarderSha256 = PkiExport.Sha256Hex(Catalogue[ForwarderCertificate]);
         settings["Local:AuthorizerPort"] = "0";
         settings["Local:AdminPort"] = "0";
+        settings["Local:CrlPort"] = "0";
         settings["Authorizer:Request:TrustedForwarders:0:Name"] = "apim";
         settings["Authorizer:Request:TrustedForwarders:0:CertificateThumbprint"] = forwarderSha256;
         settings["Authorizer:ApiRoles:accounts:0"] = "PSP_AI";
         settings["Authorizer:ApiRoles:payments:0"] = "PSP_PI";
         settings["Authorizer:ApiRoles:funds-confirmation:0"] = "PSP_IC";
         settings["Logging:LogLevel:Default"] = "Warning";
-        var run = await LocalHostApp.BuildAsync([], b => b.Configuration.AddInMemoryCollection(settings));
+        var run = await LocalHostApp.BuildAsync([], b =>
+        {
+            b.Configuration.AddInMemoryCollection(settings);
+            b.Services.AddSingleton<ICrlStore>(Crls);
+        });
         await run.App.StartAsync();
         return run;
     }

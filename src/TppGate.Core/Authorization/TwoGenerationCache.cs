@@ -55,10 +55,17 @@ internal sealed class TwoGenerationCache<TKey, TValue>
 
     public void Remove(TKey key)
     {
+        Generation current;
+        bool added;
         while (true)
         {
-            var current = Volatile.Read(ref _current);
-            Add(current, key, Slot.Tombstone, overwrite: true);
+            current = Volatile.Read(ref _current);
+            added = current.Map.TryAdd(key, Slot.Tombstone);
+            if (!added)
+            {
+                current.Map[key] = Slot.Tombstone;
+            }
+
             var previous = Volatile.Read(ref _previous);
             if (previous.Map.TryGetValue(key, out var old) && !old.Removed)
             {
@@ -69,8 +76,14 @@ internal sealed class TwoGenerationCache<TKey, TValue>
             // adds to the new current one: write it again where readers look first.
             if (ReferenceEquals(Volatile.Read(ref _current), current))
             {
-                return;
+                break;
             }
+        }
+
+        // Counted only once written where it stays, so a removal never rotates the generations under itself.
+        if (added)
+        {
+            CountInsertion(current);
         }
     }
 

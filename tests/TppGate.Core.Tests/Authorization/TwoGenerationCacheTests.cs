@@ -48,6 +48,26 @@ public sealed class TwoGenerationCacheTests
 
 public sealed class TwoGenerationCacheRaceTests
 {
+    [Fact]
+    public async Task Removals_in_the_smallest_cache_finish_and_count_against_its_capacity()
+    {
+        // Generation size 1: every tombstone fills a generation, so a removal that rotated under itself would never end.
+        var cache = new TwoGenerationCache<int, int>(2);
+        var served = 0;
+        await Task.Run(() =>
+        {
+            for (var k = 0; k < 1_000; k++)
+            {
+                cache.Set(k, k);
+                cache.Remove(k);
+                served += cache.TryGet(k, out _) ? 1 : 0;
+            }
+        }, TestContext.Current.CancellationToken).WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+
+        Assert.Equal(0, served);
+        Assert.InRange(cache.Count, 0, 2);
+    }
+
     private const int KeysPerRound = 256;
 
     /// <summary>

@@ -157,6 +157,12 @@ public sealed class CrlCache
             // Bounded: the fetch has its own timeout, and a waiting request never waits past it.
             return flight.Value.Wait(_options.RevocationTimeout) ? flight.Value.Result : null;
         }
+        catch (AggregateException)
+        {
+            // The downloader and the store report failures as null; anything else still leaves the state unknown (503).
+            _failedAt[key] = _time.GetUtcNow();
+            return null;
+        }
         finally
         {
             if (flight.Value.IsCompleted)

@@ -13,7 +13,8 @@ public interface ICrlDownloader
 /// A store that instances and restarts share, holding the last CRL fetched per distribution point URL. What it
 /// returns is verified against the issuer like a download: the store is a cache, not a source of trust. No
 /// Azure adapter ships yet (a Table or Blob one can implement this); without one, each instance keeps its own
-/// memory cache and fetches on its own.
+/// memory cache and fetches on its own. Implementations report their own dependency failures as "nothing stored"
+/// (null, or a completed write that kept nothing) rather than throwing: a cache that is down is a cache miss.
 /// </summary>
 public interface ICrlStore
 {

@@ -20,7 +20,7 @@ namespace TppGate.Core.Trust;
 /// left to the platform's chain engine per <see cref="ChainValidationOptions.Revocation"/> (fetching inside the
 /// chain build, as the command line does).
 /// </param>
-public sealed class ChainValidator(ITrustAnchorProvider anchors, ChainValidationOptions options, TimeProvider timeProvider, CrlCache? revocation = null)
+public sealed partial class ChainValidator(ITrustAnchorProvider anchors, ChainValidationOptions options, TimeProvider timeProvider, CrlCache? revocation = null)
 {
     private const string ClientAuthenticationOid = "1.3.6.1.5.5.7.3.2";
 
@@ -176,21 +176,9 @@ public sealed class ChainValidator(ITrustAnchorProvider anchors, ChainValidation
             Add(failures, ChainFailure.WeakAlgorithm);
         }
 
-        if (failures.Count == 0 && revocation is not null && options.Revocation != RevocationCheck.NoCheck && chain.ChainElements.Count > 1)
+        if (failures.Count == 0 && revocation is not null && options.Revocation != RevocationCheck.NoCheck && CheckRevocation(chain, leaf, set) is { } revocationResult)
         {
-            // Only now, with the chain ending in an anchor, may the certificate's distribution point be fetched.
-            var status = revocation.Check(leaf, chain.ChainElements[1].Certificate, allowFetch: options.Revocation == RevocationCheck.Online);
-            switch (status.State)
-            {
-                case RevocationState.Revoked:
-                    return new ChainValidationResult(false, [ChainFailure.Revoked], $"revoked: {status.Detail}; leaf {leaf.Subject}");
-                case RevocationState.Unknown when options.AllowUnknownRevocation:
-                    return new ChainValidationResult(true, [], $"allowed with revocation unknown (Authorizer:Chain:AllowUnknownRevocation): {status.Detail}");
-                case RevocationState.Unknown:
-                    return new ChainValidationResult(false, [ChainFailure.RevocationUnknown], $"revocation unknown, denied with 503 (Authorizer:Chain:AllowUnknownRevocation is false): {status.Detail}; leaf {leaf.Subject}");
-                case RevocationState.NoSource when !options.AllowMissingRevocationSource:
-                    return new ChainValidationResult(false, [ChainFailure.NoRevocationSource], $"{status.Detail} while revocation is checked (Authorizer:Chain:AllowMissingRevocationSource is false); leaf {leaf.Subject}");
-            }
+            return revocationResult;
         }
 
         return failures.Count == 0

@@ -24,7 +24,7 @@ public sealed class CrlCacheTests : IAsyncLifetime
     {
         var now = _time.GetUtcNow();
         _root = QtspAuthority.CreateRoot("CRL Cache Test Root", now.AddYears(-1), now.AddYears(5));
-        _issuing = _root.CreateIssuingCa("CRL Cache Test Issuing CA");
+        _issuing = _root.CreateIssuingCa("CRL Cache Test Issuing CA", pathLength: 1);
         return ValueTask.CompletedTask;
     }
 
@@ -210,6 +210,24 @@ public sealed class CrlCacheTests : IAsyncLifetime
         _server.Publish(url, _issuing.PublishCrl([], _time.GetUtcNow().AddHours(-1), _time.GetUtcNow().AddDays(1), 1));
         await cache.RefreshAsync([], TestContext.Current.CancellationToken);
         Assert.Equal([ChainFailure.Revoked], validator.Validate(leaf).Failures);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void A_ca_the_caller_forwards_is_checked_against_its_issuers_crl_too(bool subCaRevoked)
+    {
+        var issuingCrl = _server.NewUrl();
+        var subCrl = _server.NewUrl();
+        using var sub = _issuing.CreateIssuingCa("Forwarded Sub CA", crlDistributionPoint: issuingCrl, publishesCrlAt: subCrl);
+        var leaf = sub.Issue(Profile(null));
+        _server.Publish(issuingCrl, _issuing.PublishCrl(subCaRevoked ? [sub.Certificate] : [], _time.GetUtcNow().AddHours(-1), _time.GetUtcNow().AddDays(1)));
+        _server.Publish(subCrl, sub.PublishCrl([], _time.GetUtcNow().AddHours(-1), _time.GetUtcNow().AddDays(1)));
+
+        var result = Validator().Validator.Validate(leaf, [X509CertificateLoader.LoadCertificate(sub.Certificate.RawData)]);
+
+        Assert.Equal(subCaRevoked ? [ChainFailure.Revoked] : [], result.Failures);
+        Assert.Equal(2, _server.Requests);
     }
 
     private (ChainValidator Validator, CrlCache Cache) Validator(Action<ChainValidationOptions>? configure = null, ICrlStore? store = null)

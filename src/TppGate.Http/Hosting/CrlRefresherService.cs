@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using TppGate.Core.Trust;
@@ -12,6 +13,25 @@ namespace TppGate.Http.Hosting;
 /// </summary>
 public sealed partial class CrlRefresherService(CrlCache cache, ITrustAnchorProvider anchors, ChainValidationOptions options, TimeProvider time, ILogger<CrlRefresherService> logger) : BackgroundService
 {
+    /// <summary>The meter of <c>tppgate.crl.age</c> (seconds since the oldest cached CRL was issued), which the deployment's CRL alert reads.</summary>
+    public const string MeterName = "TppGate.Revocation";
+
+    private readonly Meter _meter = CreateMeter(cache);
+
+    /// <inheritdoc />
+    public override void Dispose()
+    {
+        _meter.Dispose();
+        base.Dispose();
+    }
+
+    private static Meter CreateMeter(CrlCache cache)
+    {
+        var meter = new Meter(MeterName);
+        meter.CreateObservableGauge("tppgate.crl.age", () => cache.OldestAge is { } age ? [new Measurement<double>(age.TotalSeconds)] : Array.Empty<Measurement<double>>(), "s", "Seconds since the oldest cached CRL was issued (thisUpdate).");
+        return meter;
+    }
+
     /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

@@ -41,11 +41,13 @@ public sealed class CrlCacheTests : IAsyncLifetime
         var url = _server.NewUrl();
         var leaf = Leaf(url);
         Publish(url, leaf);
-        var (validator, _) = Validator();
+        var (validator, cache) = Validator();
+        Assert.Null(cache.OldestAge);
 
         Assert.Equal([ChainFailure.Revoked], validator.Validate(leaf).Failures);
         Assert.Equal([ChainFailure.Revoked], validator.Validate(leaf).Failures);
         Assert.Equal(1, _server.Requests);
+        Assert.Equal(TimeSpan.FromHours(1), cache.OldestAge);
     }
 
     [Fact]

@@ -44,6 +44,24 @@ public sealed class CrlCache
     /// <summary>How many CRLs are cached.</summary>
     public int Count => _entries.Count;
 
+    /// <summary>How long ago the oldest cached CRL was issued (its thisUpdate), or null when none is cached.</summary>
+    public TimeSpan? OldestAge
+    {
+        get
+        {
+            DateTimeOffset? oldest = null;
+            foreach (var (_, entry) in _entries)
+            {
+                if (oldest is null || entry.List.ThisUpdate < oldest)
+                {
+                    oldest = entry.List.ThisUpdate;
+                }
+            }
+
+            return oldest is { } at ? _time.GetUtcNow() - at : null;
+        }
+    }
+
     /// <summary>
     /// The revocation state of <paramref name="certificate"/>, issued by <paramref name="issuer"/> (its validated
     /// chain's next element). May wait up to the revocation timeout for one fetch when

@@ -55,7 +55,9 @@ internal sealed class LoadRun : IAsyncDisposable
     {
         var root = AzuriteProcess.FindRepositoryRoot();
         var temp = Directory.CreateTempSubdirectory("tppgate-load-");
-        var pki = DevPki.Ensure(Path.Combine(temp.FullName, "local", "pki"), TimeProvider.System);
+        // The host serves the dev QTSP's CRL on this port; the sample QWAC names it, so revocation stays on.
+        var crlPort = ServerProcess.FreeLoopbackPort();
+        var pki = DevPki.Ensure(Path.Combine(temp.FullName, "local", "pki"), TimeProvider.System, $"http://127.0.0.1:{crlPort}{TppGate.LocalHost.Hosting.DevQtspEndpoints.CrlPath}");
         var azurite = new AzuriteProcess(Path.Combine(temp.FullName, "azurite"), port: 0, deleteDataOnDispose: true);
         await azurite.StartAsync(cancellationToken);
         return new LoadRun(options, output, temp, pki, azurite, root);
@@ -135,6 +137,7 @@ internal sealed class LoadRun : IAsyncDisposable
         ["Local__AuthorizerPort"] = authorizerPort.ToString(CultureInfo.InvariantCulture),
         ["Local__AdminPort"] = adminPort.ToString(CultureInfo.InvariantCulture),
         ["Local__AdminKey"] = _adminKey,
+        ["Local__CrlPort"] = new Uri(_pki.CrlUrl).Port.ToString(CultureInfo.InvariantCulture),
         ["Local__StartAzurite"] = "false",
         ["Bindings__ConnectionString"] = _azurite.ConnectionString,
         ["Logging__LogLevel__Default"] = "Warning",

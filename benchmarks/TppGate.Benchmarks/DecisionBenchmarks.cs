@@ -8,6 +8,7 @@ using TppGate.Core.Bindings;
 using TppGate.Core.Certificates;
 using TppGate.Core.Eidas;
 using TppGate.Core.Trust;
+using TppGate.Core.Trust.Revocation;
 using TppGate.Pki;
 
 namespace TppGate.Benchmarks;
@@ -57,6 +58,38 @@ public class WarmDecisionBenchmarks
             return new HeaderHash(w[0], w[1], w[2], w[3]);
         }
     }
+}
+
+/// <summary>
+/// A warm decision with QTSP revocation checked from the CRL cache (the default) against the same decision with
+/// revocation off (NoCheck), in one run. Target: at most 1.05x.
+/// </summary>
+[MemoryDiagnoser]
+public class RevocationWarmDecisionBenchmarks
+{
+    private Authorizer _off = null!;
+    private Authorizer _on = null!;
+    private AuthorizationRequest _offRequest = null!;
+    private AuthorizationRequest _onRequest = null!;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        var off = DecisionFixture.Create(certificates: 1, certificateCacheSize: 10_000);
+        var on = DecisionFixture.Create(certificates: 1, certificateCacheSize: 10_000, revocation: true);
+        (_off, _offRequest) = (off.Authorizer, off.Request(0));
+        (_on, _onRequest) = (on.Authorizer, on.Request(0));
+        if (!RevocationOff() || !RevocationOn())
+        {
+            throw new InvalidOperationException("a warm decision is not an allow: the figures would measure a failure path");
+        }
+    }
+
+    [Benchmark(Baseline = true, Description = "warm decision, revocation off (NoCheck)")]
+    public bool RevocationOff() => _off.AuthorizeAsync(_offRequest).GetAwaiter().GetResult().IsAllowed;
+
+    [Benchmark(Description = "warm decision, revocation on (CRL cache)")]
+    public bool RevocationOn() => _on.AuthorizeAsync(_onRequest).GetAwaiter().GetResult().IsAllowed;
 }
 
 /// <summary>
@@ -122,7 +155,14 @@ internal sealed class DecisionFixture
 
     public AuthorizationRequest Request(int i) => new(Headers[i], CertificateSourceFormat.Base64, null, ClientId(i), "accounts", null);
 
-    public static DecisionFixture Create(int certificates, int certificateCacheSize, int bindingCacheSize = 100_000)
+    /// <param name="certificates">How many QWACs to register.</param>
+    /// <param name="certificateCacheSize">Verdict cache size.</param>
+    /// <param name="bindingCacheSize">Binding cache size.</param>
+    /// <param name="revocation">
+    /// Check QTSP revocation from the CRL cache (the product default), with the catalogue's CRLs served from a
+    /// shared CRL store; false is the explicit NoCheck.
+    /// </param>
+    public static DecisionFixture Create(int certificates, int certificateCacheSize, int bindingCacheSize = 100_000, bool revocation = false)
     {
         var catalogue = CertificateCatalogue.Shared;
         var now = catalogue.ReferenceTime.AddDays(1);
@@ -137,7 +177,19 @@ internal sealed class DecisionFixture
             // The clock is fixed, so the feed read below stays fresh for the whole run.
             PropagationBound = TimeSpan.FromDays(1),
         };
-        var chainOptions = new ChainValidationOptions();
+        var chainOptions = new ChainValidationOptions { Revocation = revocation ? RevocationCheck.Online : RevocationCheck.NoCheck };
+        CrlCache? crls = null;
+        if (revocation)
+        {
+            var crlStore = new InMemoryCrlStore();
+            foreach (var (url, crl) in catalogue.PublishCrls(now.AddHours(-1), TimeSpan.FromDays(7)))
+            {
+                crlStore.PutAsync(url, crl).GetAwaiter().GetResult();
+            }
+
+            crls = new CrlCache(chainOptions, clock, new HttpCrlDownloader(chainOptions), crlStore);
+        }
+
         var store = new InMemoryBindingStore(clock);
         var headers = new string[certificates];
         for (var i = 0; i < certificates; i++)
@@ -149,7 +201,7 @@ internal sealed class DecisionFixture
 
         var bindings = new BindingCache(options, clock);
         bindings.MarkFeedRead(now);
-        var verifier = new CertificateVerifier(new ChainValidator(anchors, chainOptions, clock), anchors, options, new CertificateReaderOptions(), chainOptions, clock);
+        var verifier = new CertificateVerifier(new ChainValidator(anchors, chainOptions, clock, crls), anchors, options, new CertificateReaderOptions(), chainOptions, clock);
         var authorizer = new Authorizer(verifier, bindings, store, options, clock);
         return new DecisionFixture(authorizer, bindings, verifier, anchors.Current!, headers, now);
     }

@@ -125,4 +125,19 @@ public enum CatalogueCertificate
 
     /// <summary>organizationIdentifier "PSDGB-F-1": PSD scheme with a one-letter NCA.</summary>
     OrganizationIdentifierPsdMalformed,
+
+    /// <summary>QWAC with basicConstraints cA=TRUE: a CA certificate used as an end entity (decision 0009).</summary>
+    EndEntityIsCa,
+
+    /// <summary>QWAC whose certificatePolicies extension appears twice (RFC 5280 clause 4.2), signed again by the issuing CA.</summary>
+    DuplicateExtension,
+
+    /// <summary>QWAC whose critical keyUsage flag is the BER BOOLEAN TRUE 0x01 instead of DER's 0xFF, signed again by the issuing CA.</summary>
+    BerBooleanTrue,
+
+    /// <summary>PSD2 QWAC without QcCompliance: not EU qualified.</summary>
+    NoQcCompliance,
+
+    /// <summary>PSD2 certificate whose QcType is esign only: not a website authentication certificate.</summary>
+    NoQcTypeWeb,
 }

@@ -38,10 +38,33 @@ public sealed class CertificateCatalogue
         var caFrom = referenceTime.AddYears(-1);
         var caTo = referenceTime.AddYears(60);
         _root = new(() => QtspAuthority.CreateRoot("TppGate Test QTSP Root CA", caFrom, caTo, organization: "TppGate Test QTSP"));
-        _issuingCa = new(() => _root.Value.CreateIssuingCa("TppGate Test QTSP Issuing CA QWAC", pathLength: 0, crlDistributionPoint: "http://127.0.0.1/crl/root.crl"));
-        _rsaIssuingCa = new(() => _root.Value.CreateIssuingCa("TppGate Test QTSP Issuing CA RSA", pathLength: 0, key: KeyAlgorithm.Rsa2048));
+        _issuingCa = new(() => _root.Value.CreateIssuingCa("TppGate Test QTSP Issuing CA QWAC", pathLength: 0, crlDistributionPoint: "http://127.0.0.1/crl/root.crl", publishesCrlAt: IssuingCaCrlUrl));
+        _rsaIssuingCa = new(() => _root.Value.CreateIssuingCa("TppGate Test QTSP Issuing CA RSA", pathLength: 0, key: KeyAlgorithm.Rsa2048, publishesCrlAt: RsaIssuingCaCrlUrl));
         _untrustedRoot = new(() => QtspAuthority.CreateRoot("Untrusted Look-alike QTSP Root CA", caFrom, caTo, organization: "TppGate Test QTSP"));
         _untrustedIssuingCa = new(() => _untrustedRoot.Value.CreateIssuingCa("TppGate Test QTSP Issuing CA QWAC", pathLength: 0));
+    }
+
+    /// <summary>
+    /// The CRL distribution point of every end entity <see cref="IssuingCa"/> issues. The .test name never
+    /// resolves: a host serves the catalogue's CRLs from a shared CRL store (<see cref="PublishCrls"/>), not the network.
+    /// </summary>
+    public const string IssuingCaCrlUrl = "http://crl.tppgate.test/qwac-issuing-ca.crl";
+
+    /// <summary>The CRL distribution point of every end entity <see cref="RsaIssuingCa"/> issues.</summary>
+    public const string RsaIssuingCaCrlUrl = "http://crl.tppgate.test/rsa-issuing-ca.crl";
+
+    /// <summary>
+    /// CRLs of both issuing CAs by distribution point URL, listing <paramref name="revoked"/> where each issued them,
+    /// current from <paramref name="thisUpdate"/> for <paramref name="validity"/>.
+    /// </summary>
+    public IReadOnlyDictionary<string, byte[]> PublishCrls(DateTimeOffset thisUpdate, TimeSpan validity, params X509Certificate2[] revoked)
+    {
+        ArgumentNullException.ThrowIfNull(revoked);
+        return new Dictionary<string, byte[]>(StringComparer.Ordinal)
+        {
+            [IssuingCaCrlUrl] = IssuingCa.PublishCrl(revoked.Where(c => c.IssuerName.RawData.AsSpan().SequenceEqual(IssuingCa.Certificate.SubjectName.RawData)), thisUpdate, thisUpdate + validity),
+            [RsaIssuingCaCrlUrl] = RsaIssuingCa.PublishCrl(revoked.Where(c => c.IssuerName.RawData.AsSpan().SequenceEqual(RsaIssuingCa.Certificate.SubjectName.RawData)), thisUpdate, thisUpdate + validity),
+        };
     }
 
     /// <summary>A process-wide catalogue at <see cref="DefaultReferenceTime"/>.</summary>
@@ -77,7 +100,28 @@ public sealed class CertificateCatalogue
     /// <summary>The named certificate, with its private key.</summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="name"/> is not a catalogue entry.</exception>
     public X509Certificate2 Get(CatalogueCertificate name)
-        => _certificates.GetOrAdd(name, n => new Lazy<X509Certificate2>(() => IssuerOf(n).Issue(Profile(n)))).Value;
+        => _certificates.GetOrAdd(name, n => new Lazy<X509Certificate2>(() => Make(n))).Value;
+
+    private X509Certificate2 Make(CatalogueCertificate name)
+    {
+        var issuer = IssuerOf(name);
+        var issued = issuer.Issue(Profile(name));
+        Func<IReadOnlyList<byte[]>, IEnumerable<byte[]>>? edit = name switch
+        {
+            CatalogueCertificate.DuplicateExtension => extensions => [.. extensions, .. extensions.Where(e => CertificateEditor.OidOf(e) == Oids.CertificatePolicies)],
+            CatalogueCertificate.BerBooleanTrue => extensions => extensions.Select(e => CertificateEditor.OidOf(e) == "2.5.29.15" ? CertificateEditor.WithBerCriticalFlag(e) : e),
+            _ => null,
+        };
+        if (edit is null)
+        {
+            return issued;
+        }
+
+        using (issued)
+        {
+            return CertificateEditor.EditExtensions(issuer, issued, edit);
+        }
+    }
 
     /// <summary>The authority that issues <paramref name="name"/>.</summary>
     public QtspAuthority IssuerOf(CatalogueCertificate name) => name switch
@@ -150,6 +194,10 @@ public sealed class CertificateCatalogue
             CatalogueCertificate.OrganizationIdentifierNotPsd => clean with { OrganizationIdentifier = "PADFR-ACPR-30748", Country = "FR" },
             CatalogueCertificate.OrganizationIdentifierMalformed => clean with { OrganizationIdentifier = "XX:GR-18050", Country = "GR" },
             CatalogueCertificate.OrganizationIdentifierPsdMalformed => clean with { OrganizationIdentifier = "PSDGB-F-1" },
+            CatalogueCertificate.EndEntityIsCa => clean with { IsCertificateAuthority = true, KeyUsage = X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.KeyCertSign },
+            CatalogueCertificate.DuplicateExtension or CatalogueCertificate.BerBooleanTrue => clean,
+            CatalogueCertificate.NoQcCompliance => clean with { QcCompliance = false },
+            CatalogueCertificate.NoQcTypeWeb => clean with { QcTypes = [QcType.Esign] },
             _ => throw new ArgumentOutOfRangeException(nameof(name)),
         };
     }

@@ -144,8 +144,11 @@ public sealed record CertificateProfile
     /// <summary>Certificate policy OIDs; no extension when empty.</summary>
     public IReadOnlyList<string> Policies { get; init; } = [Oids.PolicyQcpW];
 
-    /// <summary>CRL distribution point URL, or null to leave it out.</summary>
+    /// <summary>CRL distribution point URL; null takes the issuer's <see cref="QtspAuthority.CrlUrl"/>, if any.</summary>
     public string? CrlDistributionPoint { get; init; }
+
+    /// <summary>Write no CRL distribution point, even when the issuer publishes a CRL (a QWAC without a revocation source).</summary>
+    public bool OmitCrlDistributionPoint { get; init; }
 
     /// <summary>Start of validity; null takes the issuer's.</summary>
     public DateTimeOffset? NotBefore { get; init; }

@@ -12,11 +12,18 @@ namespace TppGate.Pki;
 /// <remarks>The authority owns <see cref="Certificate"/>; certificates it issues belong to the caller.</remarks>
 public sealed class QtspAuthority : IDisposable
 {
-    private QtspAuthority(X509Certificate2 certificate, QtspAuthority? parent)
+    private QtspAuthority(X509Certificate2 certificate, QtspAuthority? parent, string? crlUrl = null)
     {
         Certificate = certificate;
         Parent = parent;
+        CrlUrl = crlUrl;
     }
+
+    /// <summary>
+    /// Where this authority publishes its CRL: written as the CRL distribution point of every end-entity
+    /// certificate it issues unless the profile names one or says <see cref="CertificateProfile.OmitCrlDistributionPoint"/>.
+    /// </summary>
+    public string? CrlUrl { get; }
 
     /// <summary>The authority's certificate, with its private key.</summary>
     public X509Certificate2 Certificate { get; }
@@ -87,14 +94,16 @@ public sealed class QtspAuthority : IDisposable
     /// <param name="notAfter">End of validity; null takes this authority's.</param>
     /// <param name="pathLength">pathLenConstraint; null for none.</param>
     /// <param name="key">The CA's key.</param>
-    /// <param name="crlDistributionPoint">A CRL URL to write, or null.</param>
+    /// <param name="crlDistributionPoint">A CRL URL to write into the CA's own certificate (its parent's CRL), or null.</param>
+    /// <param name="publishesCrlAt">Where the new CA publishes its own CRL: the distribution point of what it issues.</param>
     public QtspAuthority CreateIssuingCa(
         string commonName,
         DateTimeOffset? notBefore = null,
         DateTimeOffset? notAfter = null,
         int? pathLength = 0,
         KeyAlgorithm key = KeyAlgorithm.EcdsaP256,
-        string? crlDistributionPoint = null)
+        string? crlDistributionPoint = null,
+        string? publishesCrlAt = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(commonName);
         var issuerSubject = Certificate.SubjectName;
@@ -115,8 +124,9 @@ public sealed class QtspAuthority : IDisposable
             NotAfter = notAfter,
             Key = key,
             CrlDistributionPoint = crlDistributionPoint,
+            OmitCrlDistributionPoint = crlDistributionPoint is null,
         };
-        return new QtspAuthority(Issue(profile), this);
+        return new QtspAuthority(Issue(profile), this, publishesCrlAt);
     }
 
     /// <summary>Issues a certificate as <paramref name="profile"/> describes, with its private key.</summary>
@@ -163,7 +173,7 @@ public sealed class QtspAuthority : IDisposable
             extensions.Add(san.Build());
         }
 
-        if (profile.CrlDistributionPoint is { } crl)
+        if ((profile.CrlDistributionPoint ?? (profile.OmitCrlDistributionPoint ? null : CrlUrl)) is { } crl)
         {
             extensions.Add(CertificateRevocationListBuilder.BuildCrlDistributionPointExtension([crl]));
         }
@@ -188,6 +198,24 @@ public sealed class QtspAuthority : IDisposable
         var generator = KeyFactory.Generator(issuerKey);
         using var unkeyed = request.Create(Certificate.SubjectName, generator, notBefore, notAfter, serial);
         return KeyFactory.WithKey(unkeyed, privateKey);
+    }
+
+    /// <summary>
+    /// A CRL signed by this authority (RFC 5280 clause 5) listing <paramref name="revoked"/> (revoked an hour
+    /// before <paramref name="thisUpdate"/>, key compromise), DER.
+    /// </summary>
+    /// <exception cref="ArgumentNullException"><paramref name="revoked"/> is null.</exception>
+    public byte[] PublishCrl(IEnumerable<X509Certificate2> revoked, DateTimeOffset thisUpdate, DateTimeOffset nextUpdate, long crlNumber = 1)
+    {
+        ArgumentNullException.ThrowIfNull(revoked);
+        var builder = new CertificateRevocationListBuilder();
+        foreach (var c in revoked)
+        {
+            builder.AddEntry(c, thisUpdate.AddHours(-1), X509RevocationReason.KeyCompromise);
+        }
+
+        using var rsa = Certificate.GetRSAPublicKey();
+        return builder.Build(Certificate, new System.Numerics.BigInteger(crlNumber), nextUpdate, HashAlgorithmName.SHA256, rsa is null ? null : RSASignaturePadding.Pkcs1, thisUpdate);
     }
 
     /// <inheritdoc />

@@ -48,7 +48,7 @@ internal static class RegistrationCheck
         using var forwarded = read.Value;
         var certificate = forwarded.Certificate;
         var profile = EidasReader.Read(certificate);
-        if (Psd2Acceptance.Refusal(profile, requirePsd2: true) is { } refusal)
+        if (Psd2Acceptance.Refusal(profile, new AuthorizerOptions()) is { } refusal)
         {
             failure = CommandFailure.BadInput(BerlinGroupCodes.CertificateInvalid, $"the server would refuse this certificate: {refusal}");
             return null;
@@ -115,7 +115,7 @@ internal static class RegistrationCheck
             }
 
             var set = new TrustAnchorSet(anchors, time.GetUtcNow(), string.Join(", ", anchorFiles));
-            var result = new ChainValidator(new StaticTrustAnchorProvider(set), new ChainValidationOptions(), time).Validate(forwarded.Certificate, forwarded.Chain);
+            var result = new ChainValidator(new StaticTrustAnchorProvider(set), new ChainValidationOptions { Revocation = RevocationCheck.NoCheck }, time).Validate(forwarded.Certificate, forwarded.Chain);
             if (!result.Trusted)
             {
                 failure = CommandFailure.BadInput(

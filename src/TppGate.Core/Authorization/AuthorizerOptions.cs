@@ -10,6 +10,13 @@ public sealed class AuthorizerOptions
     public bool RequirePsd2 { get; set; } = true;
 
     /// <summary>
+    /// Require a qualified website authentication certificate: qcStatements with QcCompliance, QcType web and
+    /// the PSD2 statement (decision 0009). Default true; false accepts, for example, Open Banking UK OBWACs,
+    /// which carry no QcCompliance.
+    /// </summary>
+    public bool RequireQualified { get; set; } = true;
+
+    /// <summary>
     /// API name (X-Tpp-Api) to the canonical PSD2 roles it accepts; any one of them suffices. Each entry
     /// replaces or adds to the built-in Berlin Group map (<see cref="BerlinGroupApiRoles"/>); an API in
     /// neither is denied with ROLE_INVALID. E.g. accounts = [PSP_AI].

@@ -63,7 +63,8 @@ public sealed class CertificateVerifier
         var anchors = _anchors.Current;
         var now = _time.GetUtcNow();
         var key = ValueKey.Of(value, format, chainValue);
-        if (_cache.TryGet(key, out var cached) && cached.CacheUntil > now && ReferenceEquals(cached.Anchors, anchors))
+        var revocationGeneration = _chainValidator.RevocationGeneration;
+        if (_cache.TryGet(key, out var cached) && cached.CacheUntil > now && ReferenceEquals(cached.Anchors, anchors) && cached.RevocationGeneration == revocationGeneration)
         {
             return cached;
         }
@@ -98,7 +99,7 @@ public sealed class CertificateVerifier
 
         try
         {
-            var verdict = Classify(forwarded, extra, anchors, now);
+            var verdict = Classify(forwarded, extra, anchors, now, revocationGeneration);
             if (verdict.Failure != DenyCode.ServiceUnavailable)
             {
                 _cache.Set(key, verdict);
@@ -118,7 +119,7 @@ public sealed class CertificateVerifier
         }
     }
 
-    private ValidatedCertificate Classify(ForwardedCertificate forwarded, IReadOnlyList<System.Security.Cryptography.X509Certificates.X509Certificate2> extra, TrustAnchorSet anchors, DateTimeOffset now)
+    private ValidatedCertificate Classify(ForwardedCertificate forwarded, IReadOnlyList<System.Security.Cryptography.X509Certificates.X509Certificate2> extra, TrustAnchorSet anchors, DateTimeOffset now, long revocationGeneration)
     {
         var certificate = forwarded.Certificate;
         var thumbprints = CertificateThumbprints.Of(certificate);
@@ -137,7 +138,8 @@ public sealed class CertificateVerifier
             failure,
             detail,
             failure is null && notAfter < until ? notAfter : until,
-            anchors);
+            anchors,
+            revocationGeneration);
     }
 
     private (DenyCode? Failure, string? Detail) Judge(ChainValidationResult chain, EidasProfile profile)
@@ -149,7 +151,7 @@ public sealed class CertificateVerifier
             return (code, $"chain: {string.Join(',', f)}; {chain.Detail}");
         }
 
-        if (Psd2Acceptance.Refusal(profile, _options.RequirePsd2) is { } refusal)
+        if (Psd2Acceptance.Refusal(profile, _options) is { } refusal)
         {
             return (DenyCode.CertificateInvalid, refusal);
         }

@@ -114,7 +114,7 @@ public static class DenyCodes
             return DenyCode.ServiceUnavailable;
         }
 
-        if (f.Any(x => x is ChainFailure.Untrusted or ChainFailure.WrongUsage or ChainFailure.InvalidBasicConstraints or ChainFailure.UnknownCriticalExtension or ChainFailure.WeakAlgorithm))
+        if (f.Any(x => x is ChainFailure.Untrusted or ChainFailure.NoRevocationSource or ChainFailure.WrongUsage or ChainFailure.InvalidBasicConstraints or ChainFailure.UnknownCriticalExtension or ChainFailure.WeakAlgorithm))
         {
             return DenyCode.CertificateInvalid;
         }

@@ -9,6 +9,14 @@ namespace TppGate.Core.Authorization;
 /// so entries used at least once per half-capacity insertions stay, and a flood of one-off keys costs at
 /// most <c>capacity</c> entries. Reads take no lock.
 /// </summary>
+/// <remarks>
+/// <see cref="Remove"/> writes a tombstone into the current generation instead of only deleting, and a
+/// promotion may only add to the current generation where no tombstone stands (compare-and-swap through
+/// <c>TryAdd</c>). So an invalidation that overlaps a promotion always wins: either the promotion finds the
+/// tombstone and misses, or the tombstone overwrites what the promotion added. A promotion that sees the
+/// generations rotate under it withdraws its entry and misses, and a removal repeats until it wrote into the
+/// generation that is current when it finishes.
+/// </remarks>
 internal sealed class TwoGenerationCache<TKey, TValue>
     where TKey : notnull
 {
@@ -28,42 +36,55 @@ internal sealed class TwoGenerationCache<TKey, TValue>
     public bool TryGet(TKey key, [MaybeNullWhen(false)] out TValue value)
     {
         var current = Volatile.Read(ref _current);
-        if (current.Map.TryGetValue(key, out value))
+        if (current.Map.TryGetValue(key, out var slot))
         {
-            return true;
+            return Unwrap(slot, out value);
         }
 
         var previous = Volatile.Read(ref _previous);
-        if (previous.Map.TryRemove(key, out value))
+        if (!previous.Map.TryGetValue(key, out var old) || old.Removed)
         {
-            Set(key, value);
-            return true;
+            value = default;
+            return false;
         }
 
-        return false;
+        return Promote(key, current, previous, old, out value);
     }
 
-    public void Set(TKey key, TValue value)
-    {
-        var current = Volatile.Read(ref _current);
-        if (current.Map.TryAdd(key, value))
-        {
-            if (Interlocked.Increment(ref current.Count) >= _generationSize)
-            {
-                Rotate(current);
-            }
-        }
-        else
-        {
-            current.Map[key] = value;
-        }
-    }
+    public void Set(TKey key, TValue value) => Add(Volatile.Read(ref _current), key, new Slot(value), overwrite: true);
 
     public void Remove(TKey key)
     {
-        // Both generations: a concurrent promotion may be moving the key between them.
-        Volatile.Read(ref _current).Map.TryRemove(key, out _);
-        Volatile.Read(ref _previous).Map.TryRemove(key, out _);
+        Generation current;
+        bool added;
+        while (true)
+        {
+            current = Volatile.Read(ref _current);
+            added = current.Map.TryAdd(key, Slot.Tombstone);
+            if (!added)
+            {
+                current.Map[key] = Slot.Tombstone;
+            }
+
+            var previous = Volatile.Read(ref _previous);
+            if (previous.Map.TryGetValue(key, out var old) && !old.Removed)
+            {
+                previous.Map.TryRemove(KeyValuePair.Create(key, old));
+            }
+
+            // A rotation in between may have moved the tombstone into the previous generation while a promotion
+            // adds to the new current one: write it again where readers look first.
+            if (ReferenceEquals(Volatile.Read(ref _current), current))
+            {
+                break;
+            }
+        }
+
+        // Counted only once written where it stays, so a removal never rotates the generations under itself.
+        if (added)
+        {
+            CountInsertion(current);
+        }
     }
 
     public void Clear()
@@ -73,6 +94,56 @@ internal sealed class TwoGenerationCache<TKey, TValue>
             Volatile.Write(ref _previous, new Generation());
             Volatile.Write(ref _current, new Generation());
         }
+    }
+
+    private bool Promote(TKey key, Generation current, Generation previous, Slot old, [MaybeNullWhen(false)] out TValue value)
+    {
+        if (!current.Map.TryAdd(key, old))
+        {
+            // Someone else wrote first: a newer value, another promotion of the same entry, or a tombstone.
+            value = default;
+            return current.Map.TryGetValue(key, out var now) && Unwrap(now, out value);
+        }
+
+        if (!ReferenceEquals(Volatile.Read(ref _current), current))
+        {
+            // The generations rotated during the promotion: a removal may have tombstoned the new current
+            // generation only. Withdraw the entry (only if it is still ours) and let storage answer.
+            current.Map.TryRemove(KeyValuePair.Create(key, old));
+            value = default;
+            return false;
+        }
+
+        previous.Map.TryRemove(KeyValuePair.Create(key, old));
+        CountInsertion(current);
+        value = old.Value!;
+        return true;
+    }
+
+    private void Add(Generation generation, TKey key, Slot slot, bool overwrite)
+    {
+        if (generation.Map.TryAdd(key, slot))
+        {
+            CountInsertion(generation);
+        }
+        else if (overwrite)
+        {
+            generation.Map[key] = slot;
+        }
+    }
+
+    private void CountInsertion(Generation generation)
+    {
+        if (Interlocked.Increment(ref generation.Count) >= _generationSize)
+        {
+            Rotate(generation);
+        }
+    }
+
+    private static bool Unwrap(Slot slot, [MaybeNullWhen(false)] out TValue value)
+    {
+        value = slot.Value;
+        return !slot.Removed;
     }
 
     private void Rotate(Generation full)
@@ -89,9 +160,19 @@ internal sealed class TwoGenerationCache<TKey, TValue>
         }
     }
 
+    /// <summary>A cached value, or the tombstone a removal leaves. Compared by reference, so a promotion can only withdraw its own entry.</summary>
+    private sealed class Slot(TValue? value, bool removed = false)
+    {
+        public static readonly Slot Tombstone = new(default, removed: true);
+
+        public TValue? Value { get; } = value;
+
+        public bool Removed { get; } = removed;
+    }
+
     private sealed class Generation
     {
-        public readonly ConcurrentDictionary<TKey, TValue> Map = new();
+        public readonly ConcurrentDictionary<TKey, Slot> Map = new();
         public int Count;
     }
 }

@@ -18,8 +18,10 @@ public sealed class ValidatedCertificate
         DenyCode? failure,
         string? failureDetail,
         DateTimeOffset cacheUntil,
-        TrustAnchorSet? anchors)
+        TrustAnchorSet? anchors,
+        long revocationGeneration = 0)
     {
+        RevocationGeneration = revocationGeneration;
         Thumbprints = thumbprints;
         Subject = subject;
         OrganizationId = organizationId;
@@ -57,6 +59,9 @@ public sealed class ValidatedCertificate
 
     /// <summary>The anchor set the verdict was reached with; a new set invalidates it.</summary>
     internal TrustAnchorSet? Anchors { get; }
+
+    /// <summary>The CRL cache's generation the verdict was reached with; a changed CRL invalidates it.</summary>
+    internal long RevocationGeneration { get; }
 
     private AuthorizationDecision? _lastAllow;
 

@@ -29,7 +29,7 @@ public static class EidasReader
         // extension through the platform on first use: that was most of the eIDAS cost on the cold path.
         if (CertificateDer.TryFindExtension(certificate.RawDataMemory, QcStatementsOid, out var located, out var subject))
         {
-            return Read(located, subject);
+            return WithStructure(Read(located, subject), certificate.RawDataMemory);
         }
 
         ReadOnlyMemory<byte>? qc = null;
@@ -42,7 +42,43 @@ public static class EidasReader
             }
         }
 
-        return Read(qc, certificate.SubjectName.RawData);
+        return WithStructure(Read(qc, certificate.SubjectName.RawData), certificate.RawDataMemory);
+    }
+
+    /// <summary>Adds what is wrong with the X.509 structure itself, which the acceptance rule refuses too.</summary>
+    private static EidasProfile WithStructure(EidasProfile profile, ReadOnlyMemory<byte> der)
+    {
+        var structure = CertificateStructure.Inspect(der);
+        var findings = new List<Finding>(profile.Findings);
+        if (structure.NonDer is { } nonDer)
+        {
+            findings.Add(new(FindingCodes.CertificateNotDer, $"The encoding is not DER: {nonDer}."));
+        }
+
+        foreach (var oid in structure.DuplicateExtensions)
+        {
+            findings.Add(new(FindingCodes.ExtensionDuplicate, $"Extension {oid} appears more than once (RFC 5280 clause 4.2)."));
+        }
+
+        if (structure.IsCertificateAuthority)
+        {
+            findings.Add(new(FindingCodes.EndEntityIsCa, "basicConstraints says cA=TRUE: a CA certificate cannot be a TPP's end-entity certificate (RFC 5280 clause 4.2.1.9)."));
+        }
+
+        if (profile.QcStatements is { Psd2: not null } qc)
+        {
+            if (!qc.Compliance)
+            {
+                findings.Add(new(FindingCodes.QcComplianceMissing, "The certificate has a PSD2 statement but no QcCompliance: it does not claim to be EU qualified (ETSI EN 319 412-5 clause 4.2.1)."));
+            }
+
+            if (!qc.Types.Contains("web"))
+            {
+                findings.Add(new(FindingCodes.QcTypeWebMissing, "The certificate has a PSD2 statement but no QcType web (ETSI EN 319 412-5 clause 4.2.3; a QWAC is a website authentication certificate)."));
+            }
+        }
+
+        return findings.Count == profile.Findings.Count ? profile : profile with { Findings = findings };
     }
 
     /// <summary>Reads from the raw qcStatements extension value and the DER subject Name.</summary>

@@ -44,4 +44,19 @@ public static class FindingCodes
 
     /// <summary>organizationIdentifier does not follow ETSI EN 319 412-1 clause 5.1.4, or its PSD form breaks TS 119 495 GEN-5.2.1-3.</summary>
     public const string OrgIdMalformed = "ORGID_MALFORMED";
+
+    /// <summary>Some value in the certificate is not in its DER form (RFC 5280 clause 4.1; X.690 clause 10-11), e.g. a BOOLEAN TRUE written as 01.</summary>
+    public const string CertificateNotDer = "CERT_NOT_DER";
+
+    /// <summary>An extension appears more than once (RFC 5280 clause 4.2).</summary>
+    public const string ExtensionDuplicate = "CERT_EXTENSION_DUPLICATE";
+
+    /// <summary>basicConstraints says cA=TRUE: a CA certificate, not an end-entity one (RFC 5280 clause 4.2.1.9; ETSI EN 319 412-4).</summary>
+    public const string EndEntityIsCa = "CERT_END_ENTITY_IS_CA";
+
+    /// <summary>The certificate has a PSD2 statement but no QcCompliance: it does not claim to be EU qualified (ETSI EN 319 412-5 clause 4.2.1; TS 119 495 clause 5.1).</summary>
+    public const string QcComplianceMissing = "QC_COMPLIANCE_MISSING";
+
+    /// <summary>The certificate has a PSD2 statement but no QcType web: it is not a website authentication certificate (ETSI EN 319 412-5 clause 4.2.3).</summary>
+    public const string QcTypeWebMissing = "QC_TYPE_WEB_MISSING";
 }

@@ -32,4 +32,7 @@ public enum ChainFailure
 
     /// <summary>No trust anchors are loaded: nothing can be trusted.</summary>
     NoTrustAnchors,
+
+    /// <summary>Revocation is checked but the certificate names no CRL distribution point (ETSI EN 319 412-2 requires one in a QWAC).</summary>
+    NoRevocationSource,
 }

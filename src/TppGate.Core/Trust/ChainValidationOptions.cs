@@ -9,14 +9,35 @@ public sealed class ChainValidationOptions
     /// <summary>Clock skew allowed at both ends of every validity period. Default 5 minutes.</summary>
     public TimeSpan ClockSkew { get; set; } = TimeSpan.FromMinutes(5);
 
-    /// <summary>How revocation is checked. Default <see cref="RevocationCheck.NoCheck"/>.</summary>
-    public RevocationCheck Revocation { get; set; } = RevocationCheck.NoCheck;
+    /// <summary>
+    /// How revocation is checked. Default <see cref="RevocationCheck.Online"/>: against the CRL cache, with one
+    /// bounded fetch for a CRL not cached yet (decision 0009). <see cref="RevocationCheck.NoCheck"/> switches it off.
+    /// </summary>
+    public RevocationCheck Revocation { get; set; } = RevocationCheck.Online;
 
     /// <summary>Time allowed for fetching revocation data online. Default 2 seconds.</summary>
     public TimeSpan RevocationTimeout { get; set; } = TimeSpan.FromSeconds(2);
 
-    /// <summary>Whether an unreachable CRL/OCSP responder still allows the certificate. Default false: deny.</summary>
+    /// <summary>
+    /// Whether a certificate whose CRL is unreachable, never fetched or stale past <see cref="CrlGrace"/> is still
+    /// allowed (with the reason in the log). Default false: deny with 503 SERVICE_UNAVAILABLE.
+    /// </summary>
     public bool AllowUnknownRevocation { get; set; }
+
+    /// <summary>How long past its nextUpdate a cached CRL is still used. Default 1 hour.</summary>
+    public TimeSpan CrlGrace { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>How often the background refresher fetches every known CRL again. Default 15 minutes.</summary>
+    public TimeSpan CrlRefreshInterval { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>The largest CRL downloaded, in bytes. Default 20 MB.</summary>
+    public int MaxCrlBytes { get; set; } = 20 * 1024 * 1024;
+
+    /// <summary>
+    /// Accept a client certificate that names no CRL distribution point while revocation is checked. Default
+    /// false: ETSI EN 319 412-2 requires a QWAC to name one, so such a certificate is CERTIFICATE_INVALID.
+    /// </summary>
+    public bool AllowMissingRevocationSource { get; set; }
 
     /// <summary>Refuse SHA-1 signatures and RSA keys under 2048 bits. Default true.</summary>
     public bool RejectWeakAlgorithms { get; set; } = true;

@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using TppGate.Core.Asn1;
+using TppGate.Core.Trust.Revocation;
 
 namespace TppGate.Core.Trust;
 
@@ -14,7 +15,12 @@ namespace TppGate.Core.Trust;
 /// <param name="anchors">Where the current trust anchors come from.</param>
 /// <param name="options">The chain policy.</param>
 /// <param name="timeProvider">The clock that sets the verification time.</param>
-public sealed class ChainValidator(ITrustAnchorProvider anchors, ChainValidationOptions options, TimeProvider timeProvider)
+/// <param name="revocation">
+/// The CRL cache that decides revocation once the chain validated (decision 0009). Without one, revocation is
+/// left to the platform's chain engine per <see cref="ChainValidationOptions.Revocation"/> (fetching inside the
+/// chain build, as the command line does).
+/// </param>
+public sealed partial class ChainValidator(ITrustAnchorProvider anchors, ChainValidationOptions options, TimeProvider timeProvider, CrlCache? revocation = null)
 {
     private const string ClientAuthenticationOid = "1.3.6.1.5.5.7.3.2";
 
@@ -47,6 +53,9 @@ public sealed class ChainValidator(ITrustAnchorProvider anchors, ChainValidation
 
     private const X509ChainStatusFlags RevocationUnknownFlags =
         X509ChainStatusFlags.RevocationStatusUnknown | X509ChainStatusFlags.OfflineRevocation;
+
+    /// <summary>Changes when the CRLs behind earlier verdicts change: a cached verdict from another generation is reached again.</summary>
+    public long RevocationGeneration => revocation?.Generation ?? 0;
 
     /// <summary>Validates <paramref name="leaf"/>, using <paramref name="extraIntermediates"/> only as path-building hints.</summary>
     /// <param name="leaf">The client certificate.</param>
@@ -112,7 +121,7 @@ public sealed class ChainValidator(ITrustAnchorProvider anchors, ChainValidation
         policy.VerificationTime = now.UtcDateTime;
         policy.VerificationTimeIgnored = false;
         policy.DisableCertificateDownloads = true;
-        policy.RevocationMode = options.Revocation switch
+        policy.RevocationMode = revocation is not null ? X509RevocationMode.NoCheck : options.Revocation switch
         {
             RevocationCheck.Online => X509RevocationMode.Online,
             RevocationCheck.Offline => X509RevocationMode.Offline,
@@ -165,6 +174,11 @@ public sealed class ChainValidator(ITrustAnchorProvider anchors, ChainValidation
         if (options.RejectWeakAlgorithms && HasWeakAlgorithm(chain, leaf))
         {
             Add(failures, ChainFailure.WeakAlgorithm);
+        }
+
+        if (failures.Count == 0 && revocation is not null && options.Revocation != RevocationCheck.NoCheck && CheckRevocation(chain, leaf, set) is { } revocationResult)
+        {
+            return revocationResult;
         }
 
         return failures.Count == 0

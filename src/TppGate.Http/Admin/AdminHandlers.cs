@@ -92,10 +92,10 @@ public sealed partial class AdminHandlers(
                 : BadRequest(context, code.ToCode(), code.ToTitle());
         }
 
-        if (Psd2Acceptance.Refusal(profile, authorizerOptions.RequirePsd2) is { } refusal)
+        if (Psd2Acceptance.Refusal(profile, authorizerOptions) is { } refusal)
         {
             LogRegistrationRefused(logger, "CERTIFICATE_INVALID", LogValue.Escape(refusal)!, context.TraceIdentifier);
-            return BadRequest(context, "CERTIFICATE_INVALID", "The certificate is not a PSD2 QWAC with at least one role.");
+            return BadRequest(context, "CERTIFICATE_INVALID", "The certificate is not a qualified PSD2 QWAC with at least one role, or its structure is not strict X.509 DER.");
         }
 
         var caller = callers.Resolve(context.Request)!;

@@ -87,6 +87,9 @@ internal sealed class ChainValidationOptionsValidator : IValidateOptions<ChainVa
         OptionsChecks.Range(f, "Authorizer:Chain:ClockSkew", options.ClockSkew, TimeSpan.Zero, TimeSpan.FromHours(1));
         OptionsChecks.Range(f, "Authorizer:Chain:RevocationTimeout", options.RevocationTimeout, TimeSpan.Zero, TimeSpan.FromSeconds(30), minExclusive: true);
         OptionsChecks.Defined(f, "Authorizer:Chain:Revocation", options.Revocation);
+        OptionsChecks.Range(f, "Authorizer:Chain:CrlGrace", options.CrlGrace, TimeSpan.Zero, TimeSpan.FromDays(7));
+        OptionsChecks.Range(f, "Authorizer:Chain:CrlRefreshInterval", options.CrlRefreshInterval, TimeSpan.FromSeconds(1), TimeSpan.FromDays(1));
+        OptionsChecks.Range(f, "Authorizer:Chain:MaxCrlBytes", options.MaxCrlBytes, 1, 100 * 1024 * 1024);
         return OptionsChecks.Result(f);
     }
 }

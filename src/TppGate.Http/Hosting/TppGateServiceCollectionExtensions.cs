@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using TppGate.Core.Authorization;
 using TppGate.Core.Certificates;
 using TppGate.Core.Trust;
+using TppGate.Core.Trust.Revocation;
 using TppGate.Http.Admin;
 using TppGate.Http.Authorize;
 using TppGate.Http.Callers;
@@ -43,6 +44,8 @@ public static class TppGateServiceCollectionExtensions
         services.TryAddSingleton(sp => sp.GetRequiredService<IOptions<AuthorizerOptions>>().Value);
         services.TryAddSingleton(sp => sp.GetRequiredService<IOptions<ChainValidationOptions>>().Value);
         services.TryAddSingleton(sp => sp.GetRequiredService<IOptions<CertificateReaderOptions>>().Value);
+        services.TryAddSingleton<ICrlDownloader>(sp => new HttpCrlDownloader(sp.GetRequiredService<ChainValidationOptions>()));
+        services.TryAddSingleton<CrlCache>();
         services.TryAddSingleton<ChainValidator>();
         services.TryAddSingleton<CertificateVerifier>();
         services.TryAddSingleton<BindingCache>();
@@ -52,6 +55,7 @@ public static class TppGateServiceCollectionExtensions
         services.TryAddSingleton<AdminHandlers>();
         services.TryAddSingleton<HealthHandler>();
         services.AddHostedService<BindingChangeWatcherService>();
+        services.AddHostedService<CrlRefresherService>();
         return services;
     }
 }

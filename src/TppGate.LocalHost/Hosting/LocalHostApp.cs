@@ -33,9 +33,10 @@ public static class LocalHostApp
         var local = builder.Configuration.GetSection(LocalHostOptions.SectionName).Get<LocalHostOptions>() ?? new LocalHostOptions();
         local.AuthorizerPort = local.AuthorizerPort == 0 ? FreeLoopbackPort() : local.AuthorizerPort;
         local.AdminPort = local.AdminPort == 0 ? FreeLoopbackPort() : local.AdminPort;
+        local.CrlPort = local.CrlPort == 0 ? FreeLoopbackPort() : local.CrlPort;
         var data = Path.GetFullPath(local.DataPath);
         Directory.CreateDirectory(data);
-        var pki = DevPki.Ensure(Path.Combine(data, "pki"), TimeProvider.System);
+        var pki = DevPki.Ensure(Path.Combine(data, "pki"), TimeProvider.System, $"http://127.0.0.1:{local.CrlPort}{DevQtspEndpoints.CrlPath}");
         var adminKey = EnsureAdminKey(local, data);
 
         AzuriteProcess? azurite = null;
@@ -62,6 +63,9 @@ public static class LocalHostApp
                 https.ClientCertificateValidation = (_, _, _) => true;
             }));
             kestrel.Listen(IPAddress.Loopback, local.AdminPort, listen => listen.UseHttps(serverCertificate));
+
+            // The dev QTSP's CRL, over plain HTTP as QTSPs publish them.
+            kestrel.Listen(IPAddress.Loopback, local.CrlPort);
         });
 
         builder.Services.AddSingleton(pki);
@@ -74,6 +78,7 @@ public static class LocalHostApp
         app.UseMiddleware<AppServiceFrontEndMiddleware>();
         app.MapGroup("").RequireHost($"*:{local.AuthorizerPort}").MapTppGateAuthorizer();
         app.MapGroup("").RequireHost($"*:{local.AdminPort}").MapTppGateAdmin();
+        DevQtspEndpoints.Map(app, pki, adminKey, local);
         return new LocalRun(app, local, pki, adminKey, anchorsPath, azurite);
     }
 

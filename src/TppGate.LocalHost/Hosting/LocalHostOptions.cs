@@ -13,6 +13,12 @@ public sealed class LocalHostOptions
     public int AdminPort { get; set; } = 8444;
 
     /// <summary>
+    /// The plain-HTTP loopback port where the dev QTSP publishes its CRL (the sample QWAC's CRL distribution
+    /// point, as a real QTSP's is http). Default 8480; 0 picks a free port.
+    /// </summary>
+    public int CrlPort { get; set; } = 8480;
+
+    /// <summary>
     /// The key that the <c>X-Admin-Key</c> header must carry to act as TppGate.Admin on the admin port. When
     /// empty, one is generated on first run and kept in the data folder.
     /// </summary>

@@ -27,6 +27,7 @@ public static class LocalRunGuide
         text.AppendLine(c, $"  admin API:     {admin}api/bindings (header X-Admin-Key)");
         text.AppendLine(c, $"  dev PKI:       {pki.Folder}");
         text.AppendLine(c, $"  trust anchors: {run.AnchorsPath}");
+        text.AppendLine(c, $"  dev QTSP CRL:  {pki.CrlUrl} (QTSP revocation is checked)");
         text.AppendLine(c, $"  admin key:     {run.AdminKey}");
         text.AppendLine(c, $"  storage:       {(run.Azurite is null ? "Bindings:ConnectionString" : "Azurite at " + run.Azurite.TableEndpoint)}");
         text.AppendLine();
@@ -45,6 +46,9 @@ public static class LocalRunGuide
         text.AppendLine(c, $"    --data '{{\"reason\":\"local test\"}}' {admin}api/bindings/{SampleClientId}/{x5t}/revoke");
         text.AppendLine(c, $"  or: {Tppgate(run, $"bindings revoke --client-id {SampleClientId} --thumbprint {x5t} --reason local-test")}");
         text.AppendLine(c, $"  audit: {Tppgate(run, $"bindings audit --client-id {SampleClientId}")}");
+        text.AppendLine();
+        text.AppendLine("Make the dev QTSP revoke the sample QWAC (its CRL lists it; the authorizer answers 401 CERTIFICATE_REVOKED):");
+        text.AppendLine(c, $"  curl -sS --cacert {pki.RootPath} -H 'X-Admin-Key: {run.AdminKey}' -X POST {admin}{DevQtspEndpoints.RevokeSamplePath.TrimStart('/')}");
         text.AppendLine();
         text.AppendLine("Press Ctrl+C to stop (Azurite stops too).");
         return text.ToString();

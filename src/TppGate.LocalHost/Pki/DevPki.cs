@@ -7,15 +7,31 @@ namespace TppGate.LocalHost.Pki;
 
 /// <summary>
 /// The local run's PKI, made on first run and kept as PEM files: a dev QTSP root and issuing CA (the trust
-/// anchors), a sample TPP QWAC with PSP_AI and PSP_PI and its key (for curl), and the TLS certificate of
-/// https://localhost issued by the same root.
+/// anchors), a sample TPP QWAC with PSP_AI and PSP_PI and its key (for curl), the TLS certificate of
+/// https://localhost issued by the same root, and the issuing CA's CRL, which the local host serves at the
+/// QWAC's CRL distribution point so revocation checking is on as in production.
 /// </summary>
 public sealed class DevPki
 {
-    private DevPki(string folder)
+    private readonly Lock _publishLock = new();
+
+    private DevPki(string folder, string crlUrl)
     {
         Folder = folder;
+        CrlUrl = crlUrl;
     }
+
+    /// <summary>The sample QWAC's CRL distribution point, served by the local host.</summary>
+    public string CrlUrl { get; }
+
+    /// <summary>The issuing CA's current CRL, DER.</summary>
+    public string CrlPath => Path.Combine(Folder, "dev-issuing-ca.crl");
+
+    /// <summary>The issuing CA's certificate, PEM.</summary>
+    public string IssuingCaPath => Path.Combine(Folder, "qtsp-issuing-ca.pem");
+
+    /// <summary>The issuing CA's private key, PKCS#8 PEM (the dev QTSP signs its CRLs with it).</summary>
+    public string IssuingCaKeyPath => Path.Combine(Folder, "qtsp-issuing-ca.key");
 
     /// <summary>The folder holding the files.</summary>
     public string Folder { get; }
@@ -38,18 +54,45 @@ public sealed class DevPki
     /// <summary>The localhost TLS key, PKCS#8 PEM.</summary>
     public string ServerKeyPath => Path.Combine(Folder, "localhost.key");
 
-    /// <summary>Loads the PKI in <paramref name="folder"/>, making it first when a file is missing or the QWAC expires within a day.</summary>
-    public static DevPki Ensure(string folder, TimeProvider time)
+    /// <summary>
+    /// Loads the PKI in <paramref name="folder"/>, making it first when a file is missing, the QWAC expires within a
+    /// day or names another CRL URL than <paramref name="crlUrl"/>; then publishes a fresh CRL (revoking nothing,
+    /// or what was revoked before).
+    /// </summary>
+    public static DevPki Ensure(string folder, TimeProvider time, string crlUrl)
     {
         ArgumentNullException.ThrowIfNull(time);
-        var pki = new DevPki(Path.GetFullPath(folder));
+        var pki = new DevPki(Path.GetFullPath(folder), crlUrl);
         if (!pki.IsUsable(time.GetUtcNow()))
         {
             pki.Create(time.GetUtcNow());
         }
 
+        pki.PublishCrl(time.GetUtcNow(), revokeSample: File.Exists(pki.RevokedMarkerPath));
         return pki;
     }
+
+    /// <summary>
+    /// The dev QTSP publishes a new CRL, listing the sample QWAC when <paramref name="revokeSample"/>: the QTSP
+    /// revocation the README flow shows. Valid for 7 days from <paramref name="now"/>.
+    /// </summary>
+    public void PublishCrl(DateTimeOffset now, bool revokeSample)
+    {
+        lock (_publishLock)
+        {
+            using var issuer = X509Certificate2.CreateFromPemFile(IssuingCaPath, IssuingCaKeyPath);
+            using var authority = QtspAuthority.FromCertificate(issuer);
+            using var qwac = X509CertificateLoader.LoadCertificateFromFile(TppCertificatePath);
+            var crl = authority.PublishCrl(revokeSample ? [qwac] : [], now.AddMinutes(-1), now.AddDays(7), now.ToUnixTimeMilliseconds());
+            File.WriteAllBytes(CrlPath, crl);
+            if (revokeSample)
+            {
+                File.WriteAllText(RevokedMarkerPath, now.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
+            }
+        }
+    }
+
+    private string RevokedMarkerPath => Path.Combine(Folder, "tpp-qwac.revoked");
 
     /// <summary>The localhost TLS certificate with its key, for Kestrel.</summary>
     public X509Certificate2 LoadServerCertificate() => X509Certificate2.CreateFromPemFile(ServerCertificatePath, ServerKeyPath);
@@ -59,7 +102,7 @@ public sealed class DevPki
 
     private bool IsUsable(DateTimeOffset now)
     {
-        string[] files = [AnchorsPath, RootPath, TppCertificatePath, TppKeyPath, ServerCertificatePath, ServerKeyPath];
+        string[] files = [AnchorsPath, RootPath, IssuingCaPath, IssuingCaKeyPath, TppCertificatePath, TppKeyPath, ServerCertificatePath, ServerKeyPath];
         if (!files.All(File.Exists))
         {
             return false;
@@ -67,7 +110,9 @@ public sealed class DevPki
 
         using var qwac = X509CertificateLoader.LoadCertificateFromFile(TppCertificatePath);
         using var server = X509CertificateLoader.LoadCertificateFromFile(ServerCertificatePath);
-        return qwac.NotAfter.ToUniversalTime() > now.UtcDateTime.AddDays(1) && server.NotAfter.ToUniversalTime() > now.UtcDateTime.AddDays(1);
+        var crl = qwac.Extensions.OfType<X509Extension>().FirstOrDefault(e => e.Oid?.Value == "2.5.29.31");
+        return qwac.NotAfter.ToUniversalTime() > now.UtcDateTime.AddDays(1) && server.NotAfter.ToUniversalTime() > now.UtcDateTime.AddDays(1)
+            && crl is not null && crl.RawData.AsSpan().IndexOf(System.Text.Encoding.ASCII.GetBytes(CrlUrl)) >= 0;
     }
 
     private void Create(DateTimeOffset now)
@@ -75,7 +120,7 @@ public sealed class DevPki
         Directory.CreateDirectory(Folder);
         var notBefore = now.AddDays(-1);
         using var root = QtspAuthority.CreateRoot("TppGate Dev QTSP Root", notBefore, now.AddYears(5), organization: "TppGate Dev QTSP");
-        using var issuing = root.CreateIssuingCa("TppGate Dev QTSP Issuing CA", notBefore, now.AddYears(5));
+        using var issuing = root.CreateIssuingCa("TppGate Dev QTSP Issuing CA", notBefore, now.AddYears(5), publishesCrlAt: CrlUrl);
         using var qwac = issuing.Issue(CertificateProfile.Qwac("sample-tpp.localhost", Psd2Role.AccountInformation, Psd2Role.PaymentInitiation) with
         {
             Organization = "Sample TPP Ltd",
@@ -98,6 +143,9 @@ public sealed class DevPki
 
         Write(RootPath, PkiExport.CertificatePem(root.Certificate));
         Write(AnchorsPath, PkiExport.CertificatesPem([root.Certificate, issuing.Certificate]));
+        Write(IssuingCaPath, PkiExport.CertificatePem(issuing.Certificate));
+        Write(IssuingCaKeyPath, PkiExport.PrivateKeyPem(issuing.Certificate), secret: true);
+        File.Delete(RevokedMarkerPath);
         Write(TppCertificatePath, PkiExport.CertificatePem(qwac));
         Write(TppKeyPath, PkiExport.PrivateKeyPem(qwac), secret: true);
         Write(ServerCertificatePath, PkiExport.CertificatePem(server));

@@ -21,7 +21,8 @@ internal sealed class AuthorizerHarness
         Anchors = new StaticTrustAnchorProvider(useAnchors ? anchors ?? new TrustAnchorSet([catalogue.Root.Certificate, catalogue.IssuingCa.Certificate], Time.GetUtcNow(), "test") : null);
         Store = new CountingStore(new InMemoryBindingStore(Time));
         Cache = new BindingCache(Options, Time);
-        var chainOptions = new ChainValidationOptions();
+        // Catalogue certificates name no revocation source; revocation through the authorizer: CrlRevocationAuthorizerTests.
+        var chainOptions = new ChainValidationOptions { Revocation = RevocationCheck.NoCheck };
         Verifier = new CertificateVerifier(new ChainValidator(Anchors, chainOptions, Time), Anchors, Options, new CertificateReaderOptions(), chainOptions, Time);
         Authorizer = new Authorizer(Verifier, Cache, Store, Options, Time);
         Watcher = new BindingChangeWatcher(Store, Cache, Options, Time);

@@ -43,7 +43,8 @@ public sealed class ChainValidatorTests : IDisposable
         DateTimeOffset? at = null,
         Action<ChainValidationOptions>? configure = null)
     {
-        var options = new ChainValidationOptions();
+        // These certificates name no revocation source: revocation has its own tests (RevocationTests, CrlCacheTests).
+        var options = new ChainValidationOptions { Revocation = RevocationCheck.NoCheck };
         configure?.Invoke(options);
         var provider = new StaticTrustAnchorProvider(anchorCertificates.Select(TestPki.PublicOnly), "test");
         return new ChainValidator(provider, options, new FakeTimeProvider(at ?? TestPki.Now));
@@ -312,7 +313,7 @@ public sealed class ChainValidatorTests : IDisposable
     [Fact]
     public void No_trust_anchors_loaded_denies_everything()
     {
-        var validator = new ChainValidator(new StaticTrustAnchorProvider((TrustAnchorSet?)null), new ChainValidationOptions(), new FakeTimeProvider(TestPki.Now));
+        var validator = new ChainValidator(new StaticTrustAnchorProvider((TrustAnchorSet?)null), new ChainValidationOptions { Revocation = RevocationCheck.NoCheck }, new FakeTimeProvider(TestPki.Now));
 
         var result = validator.Validate(Leaf());
 

@@ -35,6 +35,11 @@ public sealed class CertificateContentTests(LocalRunFixture local)
     [InlineData(CatalogueCertificate.IssuedByAttackerIntermediate, "CERTIFICATE_INVALID")]
     [InlineData(CatalogueCertificate.Expired, "CERTIFICATE_EXPIRED")]
     [InlineData(CatalogueCertificate.NotYetValid, "CERTIFICATE_EXPIRED")]
+    [InlineData(CatalogueCertificate.NoQcCompliance, "CERTIFICATE_INVALID")]
+    [InlineData(CatalogueCertificate.NoQcTypeWeb, "CERTIFICATE_INVALID")]
+    [InlineData(CatalogueCertificate.EndEntityIsCa, "CERTIFICATE_INVALID")]
+    [InlineData(CatalogueCertificate.DuplicateExtension, "CERTIFICATE_INVALID")]
+    [InlineData(CatalogueCertificate.BerBooleanTrue, "CERTIFICATE_INVALID")]
     public async Task Unusable_certificate_is_denied_over_mutual_tls_and_cannot_be_registered(CatalogueCertificate name, string code)
     {
         var certificate = Catalogue[name];
@@ -183,7 +188,10 @@ public sealed class CertificateContentTests(LocalRunFixture local)
     {
         var now = DateTimeOffset.UtcNow;
         using var expiredCa = Catalogue.Root.CreateIssuingCa("Expired Issuing CA", now.AddYears(-1), now - Skew - TimeSpan.FromMinutes(1));
-        using var edgeCa = Catalogue.Root.CreateIssuingCa("Edge Issuing CA", now.AddYears(-1), now - Skew + TimeSpan.FromMinutes(1));
+        await using var crls = new TppGate.Testing.Revocation.CrlServer();
+        var crlUrl = crls.NewUrl();
+        using var edgeCa = Catalogue.Root.CreateIssuingCa("Edge Issuing CA", now.AddYears(-1), now - Skew + TimeSpan.FromMinutes(1), publishesCrlAt: crlUrl);
+        crls.Publish(crlUrl, edgeCa.PublishCrl([], now.AddMinutes(-1), now.AddDays(1)));
         var profile = CertificateProfile.Qwac("under-expired-ca.tpp.example", Psd2Role.AccountInformation) with { NotBefore = now.AddDays(-1), NotAfter = now.AddDays(30) };
         var underExpired = expiredCa.Issue(profile);
         var underEdge = edgeCa.Issue(profile);

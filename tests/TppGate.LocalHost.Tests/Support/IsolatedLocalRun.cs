@@ -1,4 +1,6 @@
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using TppGate.Core.Trust.Revocation;
 using TppGate.LocalHost.Hosting;
 using TppGate.Pki;
 
@@ -32,6 +34,7 @@ public sealed class IsolatedLocalRun : IAsyncDisposable
             ["Local:AzuriteTablePort"] = "0",
             ["Local:AuthorizerPort"] = "0",
             ["Local:AdminPort"] = "0",
+            ["Local:CrlPort"] = "0",
             ["TrustAnchors:Path"] = anchors,
             ["Logging:LogLevel:Default"] = "Critical",
         };
@@ -40,7 +43,11 @@ public sealed class IsolatedLocalRun : IAsyncDisposable
             settings[key] = value;
         }
 
-        var run = await LocalHostApp.BuildAsync([], b => b.Configuration.AddInMemoryCollection(settings));
+        var run = await LocalHostApp.BuildAsync([], b =>
+        {
+            b.Configuration.AddInMemoryCollection(settings);
+            b.Services.AddSingleton<ICrlStore>(CatalogueCrls.Store());
+        });
         await run.App.StartAsync();
         return new IsolatedLocalRun(data, run);
     }

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using TppGate.Http.Tokens;
+using TppGate.Core.Trust.Revocation;
 using TppGate.LocalHost.Hosting;
 using TppGate.Pki;
 
@@ -31,6 +32,9 @@ public sealed class LocalRunFixture : IAsyncLifetime
     public LogCapture Logs { get; } = new();
 
     public CertificateCatalogue Catalogue => CertificateCatalogue.Shared;
+
+    /// <summary>The catalogue's CRLs, shared by every host of the fixture (revocation is on, as by default).</summary>
+    public InMemoryCrlStore Crls { get; } = CatalogueCrls.Store();
 
     public async ValueTask InitializeAsync()
     {
@@ -73,12 +77,14 @@ public sealed class LocalRunFixture : IAsyncLifetime
         var forwarderSha256 = PkiExport.Sha256Hex(Catalogue[ForwarderCertificate]);
         settings["Local:AuthorizerPort"] = "0";
         settings["Local:AdminPort"] = "0";
+        settings["Local:CrlPort"] = "0";
         settings["Authorizer:Request:TrustedForwarders:0:Name"] = "apim";
         settings["Authorizer:Request:TrustedForwarders:0:CertificateThumbprint"] = forwarderSha256;
         settings["Logging:LogLevel:Default"] = "Warning";
         var run = await LocalHostApp.BuildAsync([], b =>
         {
             b.Configuration.AddInMemoryCollection(settings);
+            b.Services.AddSingleton<ICrlStore>(Crls);
             configure?.Invoke(b);
         });
         await run.App.StartAsync();

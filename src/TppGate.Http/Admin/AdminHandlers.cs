@@ -240,6 +240,12 @@ public sealed partial class AdminHandlers(
 
     private TppGateResult? Authorize(HttpContext context, bool write)
     {
+        if (!callers.IsConfigured)
+        {
+            LogAdminAuthNotConfigured(logger, context.TraceIdentifier);
+            return TppGateResult.Problem(context, 503, "ADMIN_AUTH_NOT_CONFIGURED", "The admin API is not behind App Service Authentication for the admin application.");
+        }
+
         var caller = callers.Resolve(context.Request);
         if (caller is null)
         {
@@ -347,6 +353,9 @@ public sealed partial class AdminHandlers(
 
     [LoggerMessage(EventId = 2002, EventName = "BindingRevoked", Level = LogLevel.Warning, Message = "Revocation {Outcome}: client {ClientId}, certificate {Sha256}, by {Actor}")]
     private static partial void LogRevoked(ILogger logger, string outcome, string clientId, string sha256, string actor);
+
+    [LoggerMessage(EventId = 2090, EventName = "AdminAuthNotConfigured", Level = LogLevel.Error, Message = "Admin call refused: App Service Authentication is off (WEBSITE_AUTH_ENABLED) or Admin:Audience is not set (request {RequestId})")]
+    private static partial void LogAdminAuthNotConfigured(ILogger logger, string requestId);
 
     [LoggerMessage(EventId = 2003, EventName = "BindingStoreUnavailable", Level = LogLevel.Error, Message = "Binding store unavailable (request {RequestId})")]
     private static partial void LogStoreUnavailable(ILogger logger, Exception exception, string requestId);

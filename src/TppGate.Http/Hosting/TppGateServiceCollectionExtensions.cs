@@ -22,6 +22,11 @@ public static class TppGateServiceCollectionExtensions
     {
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ICallerResolver, AppServiceAuthenticationCallerResolver>();
+        services.AddOptions<AppServiceAuthenticationOptions>().Configure<IConfiguration>((o, configuration) =>
+        {
+            o.PlatformAuthenticationEnabled = AppServiceAuthenticationOptions.IsEnabled(configuration[AppServiceAuthenticationOptions.PlatformVariable]);
+            o.Audience = configuration[AppServiceAuthenticationOptions.AudienceKey];
+        });
         services.AddOptions<AuthorizerOptions>().BindConfiguration(AuthorizerOptions.SectionName)
             .Validate(o => o.Deadline > TimeSpan.Zero && o.PropagationBound > o.ChangePollInterval && o.CertificateCacheSize >= 2 && o.BindingCacheSize >= 2,
                 "Authorizer: Deadline must be positive, ChangePollInterval under PropagationBound, cache sizes at least 2.")

@@ -31,6 +31,10 @@ public static class TppGateFunctionsApp
 
         // App Service Authentication sits in front of the admin app: X-MS-CLIENT-PRINCIPAL is the caller (the default resolver).
         builder.Services.AddTppGate();
+        builder.Services.AddOptions<SurfaceOptions>().BindConfiguration(SurfaceOptions.SectionName)
+            .Validate(o => o.Parsed is not null, "TppGate:Surface (app setting TppGate__Surface) must be Authorizer or Admin.")
+            .ValidateOnStart();
+        builder.Services.AddSingleton<SurfaceGate>();
         builder.Services.AddTableBindingStore(builder.Configuration);
         AddTrustAnchors(builder.Services, builder.Configuration);
         return builder;

@@ -29,4 +29,20 @@ public sealed class TppGateFunctionsAppTests(AzuriteInstance azurite)
         Assert.IsType<FileTrustAnchorProvider>(anchors);
         Assert.Equal(3, anchors.Current!.Count);
     }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    [InlineData("Both")]
+    [InlineData("1")]
+    [InlineData("Authorizer,Admin")]
+    public async Task Without_a_valid_surface_the_app_refuses_to_start_naming_the_setting(string? surface)
+    {
+        var settings = AppService.Settings(azurite);
+        settings["TppGate:Surface"] = surface;
+
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => FunctionsAppHost.StartAsync(settings));
+
+        Assert.Contains("TppGate__Surface", error.Message, StringComparison.Ordinal);
+    }
 }

@@ -70,6 +70,12 @@ public sealed partial class AuthorizeHandler
     public async Task<TppGateResult> HandleAsync(HttpContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
+        if (!CanonicalTarget.IsCanonical(context))
+        {
+            LogNotCanonical(_logger, context.TraceIdentifier);
+            return TppGateResult.Problem(context, 400, CanonicalTarget.Code, "The request target is not the authorizer's canonical path.");
+        }
+
         AuthorizationDecision decision;
         try
         {
@@ -253,6 +259,9 @@ public sealed partial class AuthorizeHandler
 
     [LoggerMessage(EventId = 1002, EventName = "AuthorizeFailed", Level = LogLevel.Error, Message = "Authorization failed unexpectedly; denied (request {RequestId})")]
     private static partial void LogFailed(ILogger logger, Exception exception, string requestId);
+
+    [LoggerMessage(EventId = 1090, EventName = "AuthorizeTargetNotCanonical", Level = LogLevel.Warning, Message = "Denied PATH_NOT_CANONICAL: dot segments or encoded dots or slashes in the request target (request {RequestId})")]
+    private static partial void LogNotCanonical(ILogger logger, string requestId);
 
     [LoggerMessage(EventId = 1000, EventName = "AuthorizeAllowed", Level = LogLevel.Information, Message = "Allowed client {ClientId} with certificate {Thumbprint} (request {RequestId})")]
     private static partial void LogAllowed(ILogger logger, string clientId, string? thumbprint, string requestId);

@@ -37,6 +37,12 @@ public static class TppGateFunctionsApp
         builder.Services.AddSingleton<SurfaceGate>();
         builder.Services.AddTableBindingStore(builder.Configuration);
         AddTrustAnchors(builder.Services, builder.Configuration);
+        if (builder.Configuration.HasKeyVaultForwarderCertificate())
+        {
+            // APIM's client certificate as a trusted forwarder, read from Key Vault and refreshed (rotation without redeploy).
+            builder.Services.AddKeyVaultForwarderCertificate(builder.Configuration);
+        }
+
         return builder;
     }
 

@@ -25,17 +25,20 @@ public sealed partial class AuthorizeHandler
     private readonly ILogger<AuthorizeHandler> _logger;
     private readonly HashSet<string> _forwarderThumbprints = new(StringComparer.Ordinal);
     private readonly HashSet<string> _forwarderPrincipals = new(StringComparer.OrdinalIgnoreCase);
+    private readonly IForwarderThumbprintSource[] _forwarderSources;
 
     // The rendered answer of each allow decision; the authorizer reuses a decision while its certificate and client stay the same.
     private readonly ConditionalWeakTable<AuthorizationDecision, TppGateResult> _allowAnswers = new();
 
-    // Direct-header values already proven to be a trusted forwarder's certificate; few, so never evicted.
-    private readonly ConcurrentDictionary<string, bool> _knownForwarderValues = new(StringComparer.Ordinal);
+    // Direct-header values already hashed to a trusted forwarder's SHA-256; few. Membership is checked again on
+    // every call, so a thumbprint a source stops trusting (rotated in Key Vault) is not trusted from the cache.
+    private readonly ConcurrentDictionary<string, string> _knownForwarderValues = new(StringComparer.Ordinal);
 
-    /// <summary>Creates the handler.</summary>
-    public AuthorizeHandler(Authorizer authorizer, IOptions<RequestOptions> options, ICallerResolver callers, ILogger<AuthorizeHandler> logger)
+    /// <summary>Creates the handler; <paramref name="forwarderSources"/> add forwarder thumbprints that change at run time.</summary>
+    public AuthorizeHandler(Authorizer authorizer, IOptions<RequestOptions> options, ICallerResolver callers, ILogger<AuthorizeHandler> logger, IEnumerable<IForwarderThumbprintSource>? forwarderSources = null)
     {
         ArgumentNullException.ThrowIfNull(options);
+        _forwarderSources = forwarderSources?.ToArray() ?? [];
         _authorizer = authorizer;
         _options = options.Value;
         _callers = callers;
@@ -129,7 +132,7 @@ public sealed partial class AuthorizeHandler
         }
         else
         {
-            if (_forwarderThumbprints.Count > 0 && direct is not null && IsTrustedForwarder(request, direct))
+            if (HasThumbprintForwarders && direct is not null && IsTrustedForwarder(request, direct))
             {
                 return Deny(DenyCode.CertificateMissing, "the forwarder sent no TPP certificate");
             }
@@ -159,18 +162,18 @@ public sealed partial class AuthorizeHandler
 
     private bool IsTrustedForwarder(HttpRequest request, string? direct)
     {
-        if (direct is not null && _forwarderThumbprints.Count > 0)
+        if (direct is not null && HasThumbprintForwarders)
         {
-            if (_knownForwarderValues.ContainsKey(direct))
+            if (_knownForwarderValues.TryGetValue(direct, out var known))
             {
-                return true;
+                return IsTrustedThumbprint(known);
             }
 
-            if (DirectSha256(direct) is { } sha256 && _forwarderThumbprints.Contains(sha256))
+            if (DirectSha256(direct) is { } sha256 && IsTrustedThumbprint(sha256))
             {
                 if (_knownForwarderValues.Count < MaxTrustedForwarderValues)
                 {
-                    _knownForwarderValues.TryAdd(direct, true);
+                    _knownForwarderValues.TryAdd(direct, sha256);
                 }
 
                 return true;
@@ -178,6 +181,26 @@ public sealed partial class AuthorizeHandler
         }
 
         return _forwarderPrincipals.Count > 0 && _callers.Resolve(request)?.PrincipalId is { } principal && _forwarderPrincipals.Contains(principal);
+    }
+
+    private bool HasThumbprintForwarders => _forwarderThumbprints.Count > 0 || _forwarderSources.Length > 0;
+
+    private bool IsTrustedThumbprint(string sha256)
+    {
+        if (_forwarderThumbprints.Contains(sha256))
+        {
+            return true;
+        }
+
+        foreach (var source in _forwarderSources)
+        {
+            if (source.Sha256Thumbprints.Contains(sha256))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>

@@ -53,11 +53,12 @@ public sealed class FunctionsAppHost : IAsyncDisposable
     /// (environment variables such as <c>WEBSITE_AUTH_ENABLED</c> included), and starts TppGate's own hosted
     /// services (the change feed, anchor refresh); the worker's gRPC channel to the Functions host is not started.
     /// </summary>
-    public static async Task<FunctionsAppHost> StartAsync(IReadOnlyDictionary<string, string?> settings, bool startServices = true)
+    public static async Task<FunctionsAppHost> StartAsync(IReadOnlyDictionary<string, string?> settings, bool startServices = true, Action<IServiceCollection>? addServices = null)
     {
         var builder = FunctionsApplication.CreateBuilder([]);
         builder.Configuration.AddInMemoryCollection(settings);
         TppGateFunctionsApp.Configure(builder);
+        addServices?.Invoke(builder.Services);
         var host = builder.Build();
         var functions = await ReadMetadataAsync(host.Services);
         var app = new FunctionsAppHost(host, functions);

@@ -5,7 +5,10 @@ using Microsoft.Extensions.DependencyInjection;
 using TppGate.Azure.KeyVault;
 using TppGate.Azure.Tables;
 using TppGate.Core.Trust;
+using Azure.Monitor.OpenTelemetry.Exporter;
+using OpenTelemetry.Metrics;
 using TppGate.Http.Hosting;
+using TppGate.Http.Telemetry;
 
 namespace TppGate.Functions;
 
@@ -37,6 +40,7 @@ public static class TppGateFunctionsApp
         builder.Services.AddSingleton<SurfaceGate>();
         builder.Services.AddTableBindingStore(builder.Configuration);
         AddTrustAnchors(builder.Services, builder.Configuration);
+        AddMetricsExport(builder.Services, builder.Configuration);
         if (builder.Configuration.HasKeyVaultForwarderCertificate())
         {
             // APIM's client certificate as a trusted forwarder, read from Key Vault and refreshed (rotation without redeploy).
@@ -44,6 +48,29 @@ public static class TppGateFunctionsApp
         }
 
         return builder;
+    }
+
+    /// <summary>
+    /// TppGate's meter through OpenTelemetry: to Azure Monitor when <c>APPLICATIONINSIGHTS_CONNECTION_STRING</c> is set
+    /// (App Service sets it from the Bicep), to an OTLP collector when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set.
+    /// </summary>
+    private static void AddMetricsExport(IServiceCollection services, IConfiguration configuration)
+    {
+        var connectionString = configuration["APPLICATIONINSIGHTS_CONNECTION_STRING"];
+        var otlp = configuration["OTEL_EXPORTER_OTLP_ENDPOINT"];
+        services.AddOpenTelemetry().WithMetrics(metrics =>
+        {
+            metrics.AddMeter(TppGateMetrics.MeterName);
+            if (!string.IsNullOrWhiteSpace(connectionString))
+            {
+                metrics.AddAzureMonitorMetricExporter(o => o.ConnectionString = connectionString);
+            }
+
+            if (!string.IsNullOrWhiteSpace(otlp))
+            {
+                metrics.AddOtlpExporter();
+            }
+        });
     }
 
     private static void AddTrustAnchors(IServiceCollection services, IConfiguration configuration)

@@ -23,7 +23,8 @@ public sealed partial class AdminHandlers(
     AuthorizerOptions authorizerOptions,
     ICallerResolver callers,
     TimeProvider time,
-    ILogger<AdminHandlers> logger)
+    ILogger<AdminHandlers> logger,
+    Telemetry.TppGateMetrics? metrics = null)
 {
     /// <summary>The largest admin request body, in bytes.</summary>
     public const int MaxBodyBytes = 64 * 1024;
@@ -105,6 +106,7 @@ public sealed partial class AdminHandlers(
             var result = await store.RegisterAsync(binding, ct);
             cache.Invalidate(binding.Sha256);
             LogRegistered(logger, result.Outcome.ToString(), binding.ClientId, binding.Thumbprint, caller.Name);
+            metrics?.AdminWrite("register", result.Outcome.ToString());
             return result.Outcome switch
             {
                 RegisterOutcome.Created => TppGateResult.Json(201, BindingView.Of(result.Binding)),
@@ -185,6 +187,7 @@ public sealed partial class AdminHandlers(
             var result = await store.RevokeAsync(clientId, sha256, caller.Name, body.Reason, ct);
             cache.Invalidate(sha256);
             LogRevoked(logger, result.Outcome.ToString(), clientId, sha256, caller.Name);
+            metrics?.AdminWrite("revoke", result.Outcome.ToString());
             return result.Outcome == RevokeOutcome.NotFound
                 ? TppGateResult.Problem(context, 404, "BINDING_NOT_FOUND", "No binding of this certificate to this client.")
                 : TppGateResult.Json(200, BindingView.Of(result.Binding!));

@@ -8,6 +8,7 @@ using TppGate.Core.Authorization;
 using TppGate.Core.Certificates;
 using TppGate.Http.Callers;
 using TppGate.Http.Results;
+using TppGate.Http.Telemetry;
 
 namespace TppGate.Http.Authorize;
 
@@ -26,6 +27,7 @@ public sealed partial class AuthorizeHandler
     private readonly HashSet<string> _forwarderThumbprints = new(StringComparer.Ordinal);
     private readonly HashSet<string> _forwarderPrincipals = new(StringComparer.OrdinalIgnoreCase);
     private readonly IForwarderThumbprintSource[] _forwarderSources;
+    private readonly TppGateMetrics? _metrics;
 
     // The rendered answer of each allow decision; the authorizer reuses a decision while its certificate and client stay the same.
     private readonly ConditionalWeakTable<AuthorizationDecision, TppGateResult> _allowAnswers = new();
@@ -35,10 +37,11 @@ public sealed partial class AuthorizeHandler
     private readonly ConcurrentDictionary<string, string> _knownForwarderValues = new(StringComparer.Ordinal);
 
     /// <summary>Creates the handler; <paramref name="forwarderSources"/> add forwarder thumbprints that change at run time.</summary>
-    public AuthorizeHandler(Authorizer authorizer, IOptions<RequestOptions> options, ICallerResolver callers, ILogger<AuthorizeHandler> logger, IEnumerable<IForwarderThumbprintSource>? forwarderSources = null)
+    public AuthorizeHandler(Authorizer authorizer, IOptions<RequestOptions> options, ICallerResolver callers, ILogger<AuthorizeHandler> logger, IEnumerable<IForwarderThumbprintSource>? forwarderSources = null, TppGateMetrics? metrics = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         _forwarderSources = forwarderSources?.ToArray() ?? [];
+        _metrics = metrics;
         _authorizer = authorizer;
         _options = options.Value;
         _callers = callers;
@@ -73,9 +76,11 @@ public sealed partial class AuthorizeHandler
     public async Task<TppGateResult> HandleAsync(HttpContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         if (!CanonicalTarget.IsCanonical(context))
         {
             LogNotCanonical(_logger, context.TraceIdentifier);
+            _metrics?.Decision(CanonicalTarget.Code, started);
             return TppGateResult.Problem(context, 400, CanonicalTarget.Code, "The request target is not the authorizer's canonical path.");
         }
 
@@ -93,11 +98,13 @@ public sealed partial class AuthorizeHandler
         if (decision.IsAllowed)
         {
             LogAllowed(_logger, decision.ClientId!, decision.Thumbprint, context.TraceIdentifier);
+            _metrics?.Decision(null, started);
             return _allowAnswers.GetValue(decision, RenderAllow);
         }
 
         var code = decision.Code ?? DenyCode.CertificateInvalid;
         LogDenied(_logger, code.ToCode(), decision.Detail, decision.Thumbprint, decision.ClientId, context.TraceIdentifier);
+        _metrics?.Decision(code.ToCode(), started);
         return TppGateResult.Problem(context, code.ToHttpStatus(), code.ToCode(), code.ToTitle());
     }
 

@@ -53,6 +53,8 @@ public static class TppGateServiceCollectionExtensions
         services.TryAddSingleton<AuthorizeHandler>();
         services.TryAddSingleton<AdminHandlers>();
         services.TryAddSingleton<HealthHandler>();
+        services.AddMetrics();
+        services.TryAddSingleton<Telemetry.TppGateMetrics>();
         services.AddHostedService<BindingChangeWatcherService>();
         return services;
     }

@@ -40,12 +40,12 @@ public sealed class TppGateMetricsTests(AzuriteInstance azurite)
         await authorizer.SendAsync("GET", "/api/health/../authorize", [AppService.ClientCertificate(tpp), new("X-Client-Id", "c")]);
         listener.RecordObservableInstruments();
 
-        var decisions = measurements.Where(m => m.Instrument == "tppgate.authorize.decisions").ToArray();
+        var decisions = measurements.Where(m => m.Instrument == "tppgate.decisions").ToArray();
         Assert.Equal("CERTIFICATE_NOT_BOUND", deny.Code);
         Assert.Contains(decisions, m => m.Value == 1 && m.Tags["outcome"] == "deny" && m.Tags["code"] == "CERTIFICATE_NOT_BOUND");
         Assert.Contains(decisions, m => m.Tags["code"] == "PATH_NOT_CANONICAL");
-        Assert.Equal(2, measurements.Count(m => m.Instrument == "tppgate.authorize.duration" && m.Tags["outcome"] == "deny" && m.Value is > 0 and < 5));
-        Assert.Contains(measurements, m => m.Instrument == "tppgate.trust_anchors.count" && m.Value == 3);
+        Assert.Equal(2, measurements.Count(m => m.Instrument == "tppgate.decision.duration" && m.Tags["outcome"] == "deny" && m.Value is > 0 and < 5000));
+        Assert.Contains(measurements, m => m.Instrument == "tppgate.anchors.count" && m.Value == 3);
         Assert.All(measurements, m => Assert.Subset(new HashSet<string> { "outcome", "code", "action", "result" }, m.Tags.Keys.ToHashSet()));
         Assert.DoesNotContain(measurements, m => m.Tags.Values.Any(v => v is not null && (v.Contains("client", StringComparison.OrdinalIgnoreCase) || v.Length > 40)));
     }
@@ -90,13 +90,15 @@ public sealed class TppGateMetricsTests(AzuriteInstance azurite)
         await authorizer.SendAsync("POST", "/api/authorize", [AppService.ClientCertificate(CertificateCatalogue.Shared.QwacAi), new("X-Client-Id", "c"), new("X-Tpp-Api", "accounts")]);
         Assert.True(provider.ForceFlush(5000));
 
-        var decisions = Assert.Single(exported, m => m.Name == "tppgate.authorize.decisions" && m.MeterName == TppGateMetrics.MeterName);
+        var decisions = Assert.Single(exported, m => m.Name == "tppgate.decisions" && m.MeterName == TppGateMetrics.MeterName);
         var points = new List<long>();
         foreach (ref readonly var point in decisions.GetMetricPoints())
         {
             points.Add(point.GetSumLong());
         }
 
-        Assert.Equal(1, points.Sum());
+        // The SDK listens by meter name, so parallel tests' hosts add to this sum; the exact count per host is the
+        // MeterListener test's job. This one proves the composition's pipeline exports the TppGate meter at all.
+        Assert.True(points.Sum() >= 1);
     }
 }

@@ -3,7 +3,7 @@ using TppGate.Http.Callers;
 using TppGate.Pki;
 using TppGate.Testing.Azurite;
 
-namespace TppGate.Functions.Tests.Functions;
+namespace TppGate.Functions.Tests;
 
 /// <summary>One package, two apps: each answers only its own functions; the other surface's are 404 NOT_FOUND problem+json.</summary>
 public sealed class SurfaceTests(AzuriteInstance azurite)

@@ -8,10 +8,10 @@ using TppGate.Http.Telemetry;
 using TppGate.Pki;
 using TppGate.Testing.Azurite;
 
-namespace TppGate.Functions.Tests.Telemetry;
+namespace TppGate.Functions.Tests;
 
 /// <summary>Issue 10 item 3: the composed app's metrics, read with a <see cref="MeterListener"/> on this host's own meter.</summary>
-public sealed class TppGateMetricsTests(AzuriteInstance azurite)
+public sealed class TppGateFunctionsAppMetricsTests(AzuriteInstance azurite)
 {
     [Fact]
     public async Task A_deny_increments_the_decision_counter_with_its_code_and_records_a_duration_with_no_personal_labels()

@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using TppGate.Azure.KeyVault;
 using TppGate.Azure.Tables;
 using TppGate.Core.Trust;
+using Azure.Identity;
 using Azure.Monitor.OpenTelemetry.Exporter;
 using OpenTelemetry.Metrics;
 using TppGate.Http.Hosting;
@@ -52,18 +53,28 @@ public static class TppGateFunctionsApp
 
     /// <summary>
     /// TppGate's meter through OpenTelemetry: to Azure Monitor when <c>APPLICATIONINSIGHTS_CONNECTION_STRING</c> is set
-    /// (App Service sets it from the Bicep), to an OTLP collector when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set.
+    /// (App Service sets it from the Bicep), authenticating with the managed identity that
+    /// <c>APPLICATIONINSIGHTS_AUTHENTICATION_STRING</c> names (the Bicep's Application Insights refuses local auth);
+    /// to an OTLP collector when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set.
     /// </summary>
     private static void AddMetricsExport(IServiceCollection services, IConfiguration configuration)
     {
         var connectionString = configuration["APPLICATIONINSIGHTS_CONNECTION_STRING"];
+        var (entra, clientId) = ParseAuthenticationString(configuration["APPLICATIONINSIGHTS_AUTHENTICATION_STRING"]);
         var otlp = configuration["OTEL_EXPORTER_OTLP_ENDPOINT"];
         services.AddOpenTelemetry().WithMetrics(metrics =>
         {
             metrics.AddMeter(TppGateMetrics.MeterName);
             if (!string.IsNullOrWhiteSpace(connectionString))
             {
-                metrics.AddAzureMonitorMetricExporter(o => o.ConnectionString = connectionString);
+                metrics.AddAzureMonitorMetricExporter(o =>
+                {
+                    o.ConnectionString = connectionString;
+                    if (entra)
+                    {
+                        o.Credential = new ManagedIdentityCredential(clientId is null ? ManagedIdentityId.SystemAssigned : ManagedIdentityId.FromUserAssignedClientId(clientId));
+                    }
+                });
             }
 
             if (!string.IsNullOrWhiteSpace(otlp))
@@ -71,6 +82,34 @@ public static class TppGateFunctionsApp
                 metrics.AddOtlpExporter();
             }
         });
+    }
+
+    /// <summary>Reads <c>Authorization=AAD[;ClientId=...]</c>: whether to use Entra, and which user-assigned identity.</summary>
+    internal static (bool Entra, string? ClientId) ParseAuthenticationString(string? value)
+    {
+        var entra = false;
+        string? clientId = null;
+        foreach (var part in (value ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var equals = part.IndexOf('=', StringComparison.Ordinal);
+            if (equals <= 0)
+            {
+                continue;
+            }
+
+            var key = part[..equals].Trim();
+            var val = part[(equals + 1)..].Trim();
+            if (key.Equals("Authorization", StringComparison.OrdinalIgnoreCase))
+            {
+                entra = val.Equals("AAD", StringComparison.OrdinalIgnoreCase);
+            }
+            else if (key.Equals("ClientId", StringComparison.OrdinalIgnoreCase) && val.Length > 0)
+            {
+                clientId = val;
+            }
+        }
+
+        return (entra, entra ? clientId : null);
     }
 
     private static void AddTrustAnchors(IServiceCollection services, IConfiguration configuration)

@@ -101,4 +101,16 @@ public sealed class TppGateFunctionsAppMetricsTests(AzuriteInstance azurite)
         // MeterListener test's job. This one proves the composition's pipeline exports the TppGate meter at all.
         Assert.True(points.Sum() >= 1);
     }
+
+    [Theory]
+    [InlineData("ClientId=8f5e0c1a-0000-4000-8000-000000000001;Authorization=AAD", true, "8f5e0c1a-0000-4000-8000-000000000001")]
+    [InlineData("Authorization=AAD", true, null)]
+    [InlineData(" authorization = aad ; clientid = abc ", true, "abc")]
+    [InlineData("ClientId=abc", false, null)]
+    [InlineData("", false, null)]
+    [InlineData(null, false, null)]
+    public void The_app_insights_authentication_string_selects_the_managed_identity_for_the_azure_monitor_exporter(string? value, bool entra, string? clientId)
+    {
+        Assert.Equal((entra, clientId), TppGateFunctionsApp.ParseAuthenticationString(value));
+    }
 }

@@ -5,10 +5,10 @@ using TppGate.Http.Hosting;
 
 namespace TppGate.Functions.Functions;
 
-/// <summary>Anchor count and age, change-feed freshness: 503 until the instance can decide.</summary>
+/// <summary>Healthy or unhealthy (503 until the instance can decide); anchor and feed details for readers. Both surfaces.</summary>
 public sealed class Health(HealthHandler handler)
 {
     [Function(nameof(Health))]
     public IActionResult Run([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "health")] HttpRequest request)
-        => handler.Handle();
+        => handler.Handle(request.HttpContext);
 }

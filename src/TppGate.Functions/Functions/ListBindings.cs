@@ -6,9 +6,9 @@ using TppGate.Http.Admin;
 namespace TppGate.Functions.Functions;
 
 /// <summary>Lists a client's bindings (TppGate.Reader).</summary>
-public sealed class ListBindings(AdminHandlers handlers)
+public sealed class ListBindings(AdminHandlers handlers, SurfaceGate surface)
 {
     [Function(nameof(ListBindings))]
     public async Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "bindings/{clientId}")] HttpRequest request, string clientId)
-        => await handlers.ListAsync(request.HttpContext, clientId);
+        => surface.Refusal(request, FunctionSurface.Admin) ?? await handlers.ListAsync(request.HttpContext, clientId);
 }

@@ -6,9 +6,9 @@ using TppGate.Http.Admin;
 namespace TppGate.Functions.Functions;
 
 /// <summary>Registers a certificate for a client (TppGate.Admin).</summary>
-public sealed class RegisterBinding(AdminHandlers handlers)
+public sealed class RegisterBinding(AdminHandlers handlers, SurfaceGate surface)
 {
     [Function(nameof(RegisterBinding))]
     public async Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "bindings")] HttpRequest request)
-        => await handlers.RegisterAsync(request.HttpContext);
+        => surface.Refusal(request, FunctionSurface.Admin) ?? await handlers.RegisterAsync(request.HttpContext);
 }

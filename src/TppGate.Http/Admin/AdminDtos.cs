@@ -50,5 +50,8 @@ public sealed record AuditView(string ClientId, string Thumbprint, string Action
 /// <summary>A client's audit trail, oldest first.</summary>
 public sealed record AuditListView(string ClientId, IReadOnlyList<AuditView> Records);
 
-/// <summary>Health of one instance.</summary>
+/// <summary>Health of one instance as an anonymous caller sees it: the status and nothing else.</summary>
+public sealed record HealthStatusView(string Status);
+
+/// <summary>Health of one instance, with details, for a reader.</summary>
 public sealed record HealthView(string Status, int TrustAnchors, DateTimeOffset? TrustAnchorsLoadedAt, string? TrustAnchorSource, DateTimeOffset? ChangeFeedReadAt, int CachedCertificates, int CachedBindings);

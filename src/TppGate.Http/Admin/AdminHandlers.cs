@@ -24,7 +24,8 @@ public sealed partial class AdminHandlers(
     AuthorizerOptions authorizerOptions,
     ICallerResolver callers,
     TimeProvider time,
-    ILogger<AdminHandlers> logger)
+    ILogger<AdminHandlers> logger,
+    Telemetry.TppGateMetrics? metrics = null)
 {
     /// <summary>The largest admin request body, in bytes.</summary>
     public const int MaxBodyBytes = 64 * 1024;
@@ -111,6 +112,7 @@ public sealed partial class AdminHandlers(
             var result = await store.RegisterAsync(binding, ct);
             cache.Invalidate(binding.Sha256);
             LogRegistered(logger, result.Outcome.ToString(), LogValue.Escape(binding.ClientId)!, binding.Thumbprint, LogValue.Escape(caller.Name)!);
+            metrics?.AdminWrite("register", result.Outcome.ToString());
             return result.Outcome switch
             {
                 RegisterOutcome.Created => TppGateResult.Json(201, BindingView.Of(result.Binding)),
@@ -196,6 +198,7 @@ public sealed partial class AdminHandlers(
             var result = await store.RevokeAsync(clientId, sha256, caller.Name, body.Reason, ct);
             cache.Invalidate(sha256);
             LogRevoked(logger, result.Outcome.ToString(), LogValue.Escape(clientId)!, sha256, LogValue.Escape(caller.Name)!);
+            metrics?.AdminWrite("revoke", result.Outcome.ToString());
             return result.Outcome == RevokeOutcome.NotFound
                 ? TppGateResult.Problem(context, 404, "BINDING_NOT_FOUND", "No binding of this certificate to this client.")
                 : TppGateResult.Json(200, BindingView.Of(result.Binding!));
@@ -251,6 +254,12 @@ public sealed partial class AdminHandlers(
 
     private TppGateResult? Authorize(HttpContext context, bool write)
     {
+        if (!callers.IsConfigured)
+        {
+            LogAdminAuthNotConfigured(logger, context.TraceIdentifier);
+            return TppGateResult.Problem(context, 503, "ADMIN_AUTH_NOT_CONFIGURED", "The admin API is not behind App Service Authentication for the admin application.");
+        }
+
         var caller = callers.Resolve(context.Request);
         if (caller is null)
         {
@@ -387,6 +396,9 @@ public sealed partial class AdminHandlers(
 
     [LoggerMessage(EventId = 2004, EventName = "AdminFailed", Level = LogLevel.Error, Message = "Admin request failed unexpectedly; answered 503 (request {RequestId})")]
     private static partial void LogUnexpected(ILogger logger, Exception exception, string requestId);
+
+    [LoggerMessage(EventId = 2090, EventName = "AdminAuthNotConfigured", Level = LogLevel.Error, Message = "Admin call refused: App Service Authentication is off (WEBSITE_AUTH_ENABLED) or Admin:Audience is not set (request {RequestId})")]
+    private static partial void LogAdminAuthNotConfigured(ILogger logger, string requestId);
 
     [LoggerMessage(EventId = 2003, EventName = "BindingStoreUnavailable", Level = LogLevel.Error, Message = "Binding store unavailable (request {RequestId})")]
     private static partial void LogStoreUnavailable(ILogger logger, Exception exception, string requestId);

@@ -9,6 +9,7 @@ using TppGate.Core.Certificates;
 using TppGate.Http.Callers;
 using TppGate.Http.Logging;
 using TppGate.Http.Results;
+using TppGate.Http.Telemetry;
 
 namespace TppGate.Http.Authorize;
 
@@ -26,17 +27,22 @@ public sealed partial class AuthorizeHandler
     private readonly ILogger<AuthorizeHandler> _logger;
     private readonly HashSet<string> _forwarderThumbprints = new(StringComparer.Ordinal);
     private readonly HashSet<string> _forwarderPrincipals = new(StringComparer.OrdinalIgnoreCase);
+    private readonly IForwarderThumbprintSource[] _forwarderSources;
+    private readonly TppGateMetrics? _metrics;
 
     // The rendered answer of each allow decision; the authorizer reuses a decision while its certificate and client stay the same.
     private readonly ConditionalWeakTable<AuthorizationDecision, TppGateResult> _allowAnswers = new();
 
-    // Direct-header values already proven to be a trusted forwarder's certificate; few, so never evicted.
-    private readonly ConcurrentDictionary<string, bool> _knownForwarderValues = new(StringComparer.Ordinal);
+    // Direct-header values already hashed to a trusted forwarder's SHA-256; few. Membership is checked again on
+    // every call, so a thumbprint a source stops trusting (rotated in Key Vault) is not trusted from the cache.
+    private readonly ConcurrentDictionary<string, string> _knownForwarderValues = new(StringComparer.Ordinal);
 
-    /// <summary>Creates the handler.</summary>
-    public AuthorizeHandler(Authorizer authorizer, IOptions<RequestOptions> options, ICallerResolver callers, ILogger<AuthorizeHandler> logger)
+    /// <summary>Creates the handler; <paramref name="forwarderSources"/> add forwarder thumbprints that change at run time.</summary>
+    public AuthorizeHandler(Authorizer authorizer, IOptions<RequestOptions> options, ICallerResolver callers, ILogger<AuthorizeHandler> logger, IEnumerable<IForwarderThumbprintSource>? forwarderSources = null, TppGateMetrics? metrics = null)
     {
         ArgumentNullException.ThrowIfNull(options);
+        _forwarderSources = forwarderSources?.ToArray() ?? [];
+        _metrics = metrics;
         _authorizer = authorizer;
         _options = options.Value;
         _callers = callers;
@@ -71,6 +77,14 @@ public sealed partial class AuthorizeHandler
     public async Task<TppGateResult> HandleAsync(HttpContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        if (!CanonicalTarget.IsCanonical(context))
+        {
+            LogNotCanonical(_logger, context.TraceIdentifier);
+            _metrics?.Decision(CanonicalTarget.Code, started);
+            return TppGateResult.Problem(context, 400, CanonicalTarget.Code, "The request target is not the authorizer's canonical path.");
+        }
+
         AuthorizationDecision decision;
         try
         {
@@ -82,6 +96,7 @@ public sealed partial class AuthorizeHandler
             LogFailed(_logger, ex, context.TraceIdentifier);
             decision = AuthorizationDecision.Deny(DenyCode.ServiceUnavailable, "unexpected " + ex.GetType().Name);
         }
+
         if (decision.IsAllowed)
         {
             if (_logger.IsEnabled(LogLevel.Information))
@@ -89,12 +104,15 @@ public sealed partial class AuthorizeHandler
                 LogAllowed(_logger, LogValue.Escape(decision.ClientId)!, decision.Thumbprint, context.TraceIdentifier);
             }
 
+            _metrics?.Decision(null, started);
+
             return _allowAnswers.GetValue(decision, RenderAllow);
         }
 
         // Detail and client_id can carry request values: escaped, so none can forge a log line.
         var code = decision.Code ?? DenyCode.CertificateInvalid;
         LogDenied(_logger, code.ToCode(), LogValue.Escape(decision.Detail), decision.Thumbprint, LogValue.Escape(decision.ClientId), context.TraceIdentifier);
+        _metrics?.Decision(code.ToCode(), started);
         return TppGateResult.Problem(context, code.ToHttpStatus(), code.ToCode(), code.ToTitle());
     }
 
@@ -150,7 +168,7 @@ public sealed partial class AuthorizeHandler
         }
         else
         {
-            if (_forwarderThumbprints.Count > 0 && direct is not null && IsTrustedForwarder(request, direct))
+            if (HasThumbprintForwarders && direct is not null && IsTrustedForwarder(request, direct))
             {
                 return Deny(DenyCode.CertificateMissing, "the forwarder sent no TPP certificate");
             }
@@ -178,18 +196,18 @@ public sealed partial class AuthorizeHandler
 
     private bool IsTrustedForwarder(HttpRequest request, string? direct)
     {
-        if (direct is not null && _forwarderThumbprints.Count > 0)
+        if (direct is not null && HasThumbprintForwarders)
         {
-            if (_knownForwarderValues.ContainsKey(direct))
+            if (_knownForwarderValues.TryGetValue(direct, out var known))
             {
-                return true;
+                return IsTrustedThumbprint(known);
             }
 
-            if (DirectSha256(direct) is { } sha256 && _forwarderThumbprints.Contains(sha256))
+            if (DirectSha256(direct) is { } sha256 && IsTrustedThumbprint(sha256))
             {
                 if (_knownForwarderValues.Count < MaxTrustedForwarderValues)
                 {
-                    _knownForwarderValues.TryAdd(direct, true);
+                    _knownForwarderValues.TryAdd(direct, sha256);
                 }
 
                 return true;
@@ -197,6 +215,26 @@ public sealed partial class AuthorizeHandler
         }
 
         return _forwarderPrincipals.Count > 0 && _callers.Resolve(request)?.PrincipalId is { } principal && _forwarderPrincipals.Contains(principal);
+    }
+
+    private bool HasThumbprintForwarders => _forwarderThumbprints.Count > 0 || _forwarderSources.Length > 0;
+
+    private bool IsTrustedThumbprint(string sha256)
+    {
+        if (_forwarderThumbprints.Contains(sha256))
+        {
+            return true;
+        }
+
+        foreach (var source in _forwarderSources)
+        {
+            if (source.Sha256Thumbprints.Contains(sha256))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>
@@ -289,6 +327,9 @@ public sealed partial class AuthorizeHandler
 
     [LoggerMessage(EventId = 1002, EventName = "AuthorizeFailed", Level = LogLevel.Error, Message = "Authorization failed unexpectedly; denied (request {RequestId})")]
     private static partial void LogFailed(ILogger logger, Exception exception, string requestId);
+
+    [LoggerMessage(EventId = 1090, EventName = "AuthorizeTargetNotCanonical", Level = LogLevel.Warning, Message = "Denied PATH_NOT_CANONICAL: dot segments or encoded dots or slashes in the request target (request {RequestId})")]
+    private static partial void LogNotCanonical(ILogger logger, string requestId);
 
     [LoggerMessage(EventId = 1000, EventName = "AuthorizeAllowed", Level = LogLevel.Information, Message = "Allowed client {ClientId} with certificate {Thumbprint} (request {RequestId})")]
     private static partial void LogAllowed(ILogger logger, string clientId, string? thumbprint, string requestId);

@@ -24,6 +24,12 @@ public sealed record Caller(string Name, string? PrincipalId, IReadOnlySet<strin
 /// <summary>Finds the authenticated caller of a request; null when anonymous.</summary>
 public interface ICallerResolver
 {
+    /// <summary>
+    /// False when this resolver cannot authenticate anybody as deployed (App Service Authentication off or no
+    /// admin audience): the admin API then answers 503 ADMIN_AUTH_NOT_CONFIGURED instead of 401.
+    /// </summary>
+    bool IsConfigured => true;
+
     /// <summary>The caller, or null.</summary>
     Caller? Resolve(HttpRequest request);
 }

@@ -13,13 +13,14 @@ public static class TppGateEndpoints
     public static IEndpointRouteBuilder MapTppGateAuthorizer(this IEndpointRouteBuilder app)
     {
         app.MapMethods("/api/authorize", ["GET", "POST"], (HttpContext context, AuthorizeHandler handler) => handler.HandleAsync(context));
-        app.MapGet("/api/health", (HealthHandler handler) => handler.Handle());
+        app.MapGet("/api/health", (HttpContext context, HealthHandler handler) => handler.Handle(context));
         return app;
     }
 
-    /// <summary>Maps the admin API under <c>/api/bindings</c> and <c>/api/certificates</c>.</summary>
+    /// <summary>Maps the admin API under <c>/api/bindings</c> and <c>/api/certificates</c>, and <c>/api/health</c> (details for readers).</summary>
     public static IEndpointRouteBuilder MapTppGateAdmin(this IEndpointRouteBuilder app)
     {
+        app.MapGet("/api/health", (HttpContext context, HealthHandler handler) => handler.Handle(context));
         app.MapPost("/api/bindings", (HttpContext c, AdminHandlers h) => h.RegisterAsync(c));
         app.MapGet("/api/bindings", (HttpContext c, AdminHandlers h) => h.ExpiringAsync(c));
         app.MapGet("/api/bindings/{clientId}", (HttpContext c, string clientId, AdminHandlers h) => h.ListAsync(c, clientId));

@@ -25,6 +25,11 @@ public static class TppGateServiceCollectionExtensions
     {
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ICallerResolver, AppServiceAuthenticationCallerResolver>();
+        services.AddOptions<AppServiceAuthenticationOptions>().Configure<IConfiguration>((o, configuration) =>
+        {
+            o.PlatformAuthenticationEnabled = AppServiceAuthenticationOptions.IsEnabled(configuration[AppServiceAuthenticationOptions.PlatformVariable]);
+            o.Audience = configuration[AppServiceAuthenticationOptions.AudienceKey];
+        });
         services.AddOptions<AuthorizerOptions>().BindConfiguration(AuthorizerOptions.SectionName).ValidateOnStart();
         services.AddOptions<ChainValidationOptions>().BindConfiguration("Authorizer:Chain").ValidateOnStart();
         services.AddOptions<CertificateReaderOptions>().BindConfiguration("Authorizer:Reader").ValidateOnStart();
@@ -54,6 +59,8 @@ public static class TppGateServiceCollectionExtensions
         services.TryAddSingleton<AuthorizeHandler>();
         services.TryAddSingleton<AdminHandlers>();
         services.TryAddSingleton<HealthHandler>();
+        services.AddMetrics();
+        services.TryAddSingleton<Telemetry.TppGateMetrics>();
         services.AddHostedService<BindingChangeWatcherService>();
         services.AddHostedService<CrlRefresherService>();
         return services;

@@ -25,4 +25,5 @@ namespace TppGate.Http.Results;
 [JsonSerializable(typeof(BindingListView))]
 [JsonSerializable(typeof(AuditListView))]
 [JsonSerializable(typeof(HealthView))]
+[JsonSerializable(typeof(HealthStatusView))]
 public sealed partial class HttpJsonContext : JsonSerializerContext;

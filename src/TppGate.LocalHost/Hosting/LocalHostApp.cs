@@ -12,7 +12,9 @@ using Microsoft.Extensions.Options;
 using TppGate.Azure.Tables;
 using TppGate.Core.Trust;
 using TppGate.Http.Callers;
+using OpenTelemetry.Metrics;
 using TppGate.Http.Hosting;
+using TppGate.Http.Telemetry;
 using TppGate.LocalHost.Azurite;
 using TppGate.LocalHost.Pki;
 
@@ -73,6 +75,20 @@ public static class LocalHostApp
         builder.Services.AddTableBindingStore(builder.Configuration);
         builder.Services.AddSingleton<ITrustAnchorProvider>(_ => new FileTrustAnchorProvider(anchorsPath));
         builder.Services.AddSingleton<ICallerResolver>(_ => new LocalAdminKeyCallerResolver(Encoding.UTF8.GetBytes(adminKey), local.AdminPort));
+        var otlp = builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"];
+        builder.Services.AddOpenTelemetry().WithMetrics(metrics =>
+        {
+            metrics.AddMeter(TppGateMetrics.MeterName);
+            if (local.ConsoleMetrics)
+            {
+                metrics.AddConsoleExporter();
+            }
+
+            if (!string.IsNullOrWhiteSpace(otlp))
+            {
+                metrics.AddOtlpExporter();
+            }
+        });
 
         var app = builder.Build();
         app.UseMiddleware<AppServiceFrontEndMiddleware>();

@@ -30,6 +30,9 @@ public sealed class LocalHostOptions
     /// <summary>Start Azurite (the pinned npm package under tools/azurite). Default true; false to use <c>Bindings:ConnectionString</c>.</summary>
     public bool StartAzurite { get; set; } = true;
 
+    /// <summary>Print TppGate's metrics to the console every few seconds (OpenTelemetry console exporter). Default false.</summary>
+    public bool ConsoleMetrics { get; set; }
+
     /// <summary>Azurite's table port. Default 10002; 0 picks a free port.</summary>
     public int AzuriteTablePort { get; set; } = 10002;
 }

@@ -7,6 +7,7 @@ using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Azure.Core.Pipeline;
+using Azure.Security.KeyVault.Certificates;
 using Azure.Security.KeyVault.Secrets;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -20,8 +21,9 @@ using TppGate.Azure.KeyVault;
 namespace TppGate.Azure.Tests.KeyVault;
 
 /// <summary>
-/// A test double speaking the subset of the Key Vault secrets REST API that the adapter uses (list secret
-/// properties with paging, get a secret, the bearer challenge); not an emulator. It serves HTTPS on 127.0.0.1 with
+/// A local test double of the Key Vault REST API, speaking the subset the adapters use: secrets (list secret
+/// properties with paging, get a secret), certificates (get the current version, list versions, get a version)
+/// and the bearer challenge; not an emulator. It serves HTTPS on 127.0.0.1 with
 /// its own self-signed certificate for <see cref="VaultHost"/>; <see cref="CreateClient"/> connects every request
 /// for that host to the loopback port and trusts that certificate only, so the SDK's challenge-resource check runs
 /// unchanged.
@@ -38,6 +40,7 @@ public sealed class FakeKeyVaultServer : IAsyncDisposable
     public const string AcceptedToken = "test-token-for-the-local-double";
 
     private readonly ConcurrentDictionary<string, FakeSecret> _secrets = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<string, ImmutableVersions> _certificates = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentQueue<string> _requests = new();
     private readonly X509Certificate2 _tlsCertificate;
     private readonly WebApplication _app;
@@ -84,6 +87,27 @@ public sealed class FakeKeyVaultServer : IAsyncDisposable
     public void SetSecret(string name, string value, string? contentType = KeyVaultTrustAnchorProvider.PemContentType, IReadOnlyDictionary<string, string>? tags = null, bool enabled = true, bool managed = false) =>
         _secrets[name] = new FakeSecret(name, value, contentType, tags ?? new Dictionary<string, string>(), enabled, managed);
 
+    /// <summary>
+    /// Adds a version of a Key Vault certificate (only the public certificate matters here); the version created
+    /// last is the current one, as in Key Vault. Returns the version id.
+    /// </summary>
+    public string AddCertificateVersion(string name, X509Certificate2 certificate, DateTimeOffset created, bool enabled = true)
+    {
+        ArgumentNullException.ThrowIfNull(certificate);
+        var version = Guid.NewGuid().ToString("N");
+        var entry = new FakeCertificateVersion(version, certificate.RawData, created, enabled, certificate.NotBefore.ToUniversalTime(), certificate.NotAfter.ToUniversalTime());
+        _certificates.AddOrUpdate(name, _ => new ImmutableVersions([entry]), (_, existing) => new ImmutableVersions([.. existing.Versions, entry]));
+        return version;
+    }
+
+    /// <summary>Enables or disables one version of a certificate.</summary>
+    public void SetCertificateVersionEnabled(string name, string version, bool enabled) =>
+        _certificates.AddOrUpdate(name, _ => throw new InvalidOperationException("no such certificate"), (_, existing) =>
+            new ImmutableVersions([.. existing.Versions.Select(v => v.Version == version ? v with { Enabled = enabled } : v)]));
+
+    /// <summary>Deletes a certificate with all its versions.</summary>
+    public void RemoveCertificate(string name) => _certificates.TryRemove(name, out _);
+
     /// <summary>Removes a secret.</summary>
     public void RemoveSecret(string name) => _secrets.TryRemove(name, out _);
 
@@ -98,6 +122,21 @@ public sealed class FakeKeyVaultServer : IAsyncDisposable
     /// for <see cref="VaultHost"/> and accepts only the double's own TLS certificate.
     /// </summary>
     public SecretClient CreateClient(StaticTokenCredential credential, SecretClientOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Transport = Transport();
+        return new SecretClient(VaultUri, credential, options);
+    }
+
+    /// <summary>A certificate client for the double, as <see cref="CreateClient"/>.</summary>
+    public CertificateClient CreateCertificateClient(StaticTokenCredential credential, CertificateClientOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Transport = Transport();
+        return new CertificateClient(VaultUri, credential, options);
+    }
+
+    private HttpClientTransport Transport()
     {
         var port = Port;
         var pinned = _tlsCertificate.RawData;
@@ -124,8 +163,7 @@ public sealed class FakeKeyVaultServer : IAsyncDisposable
                     certificate is not null && certificate.GetRawCertData().AsSpan().SequenceEqual(pinned),
             },
         };
-        options.Transport = new HttpClientTransport(handler);
-        return new SecretClient(VaultUri, credential, options);
+        return new HttpClientTransport(handler);
     }
 
     /// <inheritdoc />
@@ -180,8 +218,71 @@ public sealed class FakeKeyVaultServer : IAsyncDisposable
             return;
         }
 
+        if (request.Method == HttpMethods.Get && segments is ["certificates", var certificateName, ..] && await TryCertificateAsync(context, certificateName, segments.Length > 2 ? segments[2] : null))
+        {
+            return;
+        }
+
         context.Response.StatusCode = 404;
-        await WriteErrorAsync(context, "SecretNotFound", "Not found.");
+        await WriteErrorAsync(context, segments is ["certificates", ..] ? "CertificateNotFound" : "SecretNotFound", "Not found.");
+    }
+
+    private async Task<bool> TryCertificateAsync(HttpContext context, string name, string? versionOrList)
+    {
+        if (!_certificates.TryGetValue(name, out var versions) || versions.Versions.Length == 0)
+        {
+            return false;
+        }
+
+        if (versionOrList == "versions")
+        {
+            var list = new JsonArray();
+            foreach (var version in versions.Versions)
+            {
+                list.Add(DescribeCertificate(name, version, withCer: false));
+            }
+
+            await WriteJsonAsync(context, new JsonObject { ["value"] = list, ["nextLink"] = null });
+            return true;
+        }
+
+        var chosen = string.IsNullOrEmpty(versionOrList)
+            ? versions.Versions.MaxBy(v => v.Created)
+            : versions.Versions.FirstOrDefault(v => v.Version == versionOrList);
+        if (chosen is null)
+        {
+            return false;
+        }
+
+        await WriteJsonAsync(context, DescribeCertificate(name, chosen, withCer: true));
+        return true;
+    }
+
+    private JsonObject DescribeCertificate(string name, FakeCertificateVersion version, bool withCer)
+    {
+        var body = new JsonObject
+        {
+            ["id"] = $"{VaultUri.AbsoluteUri}certificates/{name}/{version.Version}",
+            ["x5t"] = Convert.ToBase64String(SHA1.HashData(version.Der)).TrimEnd('=').Replace('+', '-').Replace('/', '_'),
+            ["attributes"] = new JsonObject
+            {
+                ["enabled"] = version.Enabled,
+                ["nbf"] = version.NotBefore.ToUnixTimeSeconds(),
+                ["exp"] = version.NotAfter.ToUnixTimeSeconds(),
+                ["created"] = version.Created.ToUnixTimeSeconds(),
+                ["updated"] = version.Created.ToUnixTimeSeconds(),
+                ["recoveryLevel"] = "Recoverable",
+            },
+            ["tags"] = new JsonObject(),
+        };
+        if (withCer)
+        {
+            body["kid"] = $"{VaultUri.AbsoluteUri}keys/{name}/{version.Version}";
+            body["sid"] = $"{VaultUri.AbsoluteUri}secrets/{name}/{version.Version}";
+            body["cer"] = Convert.ToBase64String(version.Der);
+        }
+
+        return body;
     }
 
     private async Task WriteListPageAsync(HttpContext context)
@@ -261,4 +362,8 @@ public sealed class FakeKeyVaultServer : IAsyncDisposable
     private sealed record FakeSecret(string Name, string Value, string? ContentType, IReadOnlyDictionary<string, string> Tags, bool Enabled, bool Managed);
 
     private sealed record FakeFault(int Status, string? RetryAfterSeconds);
+
+    private sealed record FakeCertificateVersion(string Version, byte[] Der, DateTimeOffset Created, bool Enabled, DateTimeOffset NotBefore, DateTimeOffset NotAfter);
+
+    private sealed record ImmutableVersions(FakeCertificateVersion[] Versions);
 }

@@ -1,0 +1,3 @@
+using TppGate.Testing.Azurite;
+
+[assembly: AssemblyFixture(typeof(AzuriteInstance))]

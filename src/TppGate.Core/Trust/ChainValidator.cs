@@ -142,6 +142,14 @@ public sealed class ChainValidator(ITrustAnchorProvider anchors, ChainValidation
             }
         }
 
+        // OpenSSL cannot end a chain at a certificate that is not self-signed and reports PartialChain, although it
+        // has verified every signature below it (decision 0003). A trusted list names such a certificate as the
+        // anchor: when the chain ends exactly there, the missing issuer is by design, not a failure.
+        if (EndsInConfiguredAnchor(chain, set))
+        {
+            flags &= ~X509ChainStatusFlags.PartialChain;
+        }
+
         MapFlags(flags, failures);
 
         if ((flags & X509ChainStatusFlags.NotTimeValid) != 0 || chain.ChainElements.Count == 0)
@@ -162,7 +170,7 @@ public sealed class ChainValidator(ITrustAnchorProvider anchors, ChainValidation
             Add(failures, ChainFailure.Untrusted);
         }
 
-        if (options.RejectWeakAlgorithms && HasWeakAlgorithm(chain, leaf))
+        if (options.RejectWeakAlgorithms && HasWeakAlgorithm(chain, leaf, set))
         {
             Add(failures, ChainFailure.WeakAlgorithm);
         }
@@ -233,16 +241,14 @@ public sealed class ChainValidator(ITrustAnchorProvider anchors, ChainValidation
     }
 
     private static bool EndsInConfiguredAnchor(X509Chain chain, TrustAnchorSet set)
-    {
-        if (chain.ChainElements.Count == 0)
-        {
-            return false;
-        }
+        => chain.ChainElements.Count > 0 && IsAnchor(chain.ChainElements[^1].Certificate, set);
 
-        var root = chain.ChainElements[^1].Certificate.RawDataMemory.Span;
+    private static bool IsAnchor(X509Certificate2 certificate, TrustAnchorSet set)
+    {
+        var raw = certificate.RawDataMemory.Span;
         foreach (var anchor in set.Anchors)
         {
-            if (anchor.RawDataMemory.Span.SequenceEqual(root))
+            if (anchor.RawDataMemory.Span.SequenceEqual(raw))
             {
                 return true;
             }
@@ -251,7 +257,7 @@ public sealed class ChainValidator(ITrustAnchorProvider anchors, ChainValidation
         return false;
     }
 
-    private static bool HasWeakAlgorithm(X509Chain chain, X509Certificate2 leaf)
+    private static bool HasWeakAlgorithm(X509Chain chain, X509Certificate2 leaf, TrustAnchorSet set)
     {
         var count = chain.ChainElements.Count;
         if (count == 0)
@@ -262,10 +268,10 @@ public sealed class ChainValidator(ITrustAnchorProvider anchors, ChainValidation
         for (var i = 0; i < count; i++)
         {
             var c = chain.ChainElements[i].Certificate;
-            var isSelfSignedRoot = i == count - 1 && c.SubjectName.RawData.AsSpan().SequenceEqual(c.IssuerName.RawData);
+            var isAnchor = i == count - 1 && IsAnchor(c, set);
 
-            // A root's own signature is never checked by anyone, so its hash does not matter; its key does.
-            if ((!isSelfSignedRoot && IsWeakSignature(c)) || IsWeakKey(c))
+            // An anchor is trusted as it is: nobody checks its own signature, so its hash does not matter; its key does.
+            if ((!isAnchor && IsWeakSignature(c)) || IsWeakKey(c))
             {
                 return true;
             }

@@ -18,11 +18,18 @@ public static class CliApp
           --json     one JSON object on stdout
 
         exit codes: 0 a certificate was read (trusted or not), 2 unreadable input, 64 usage error
-        """;
+
+        """ + TrustedLists.AnchorsFromTrustedListsArguments.Usage;
 
     /// <summary>Runs the command line <paramref name="args"/> and returns the process exit code. Never throws for bad input.</summary>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
-    public static int Run(IReadOnlyList<string> args, Stream stdin, TextWriter stdout, TextWriter stderr, TimeProvider timeProvider)
+    /// <param name="args">The command line.</param>
+    /// <param name="stdin">Standard input.</param>
+    /// <param name="stdout">Standard output.</param>
+    /// <param name="stderr">Standard error.</param>
+    /// <param name="timeProvider">The clock.</param>
+    /// <param name="stderrIsTerminal">True when standard error is a terminal: long commands then show progress there.</param>
+    public static int Run(IReadOnlyList<string> args, Stream stdin, TextWriter stdout, TextWriter stderr, TimeProvider timeProvider, bool stderrIsTerminal = false)
     {
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(stdout);
@@ -35,10 +42,12 @@ public static class CliApp
 
         switch (args[0])
         {
-            case "inspect":
+            case "inspect" or "anchors":
                 try
                 {
-                    return InspectCommand.Run(args.Skip(1).ToArray(), stdin, stdout, stderr, timeProvider);
+                    return args[0] == "inspect"
+                        ? InspectCommand.Run(args.Skip(1).ToArray(), stdin, stdout, stderr, timeProvider)
+                        : RunAnchors(args, stdout, stderr, timeProvider, stderrIsTerminal);
                 }
 #pragma warning disable CA1031 // The last line of defence of a command-line tool: a message, never a stack trace.
                 catch (Exception ex)
@@ -65,5 +74,17 @@ public static class CliApp
                 stderr.WriteLine(Usage);
                 return ExitCodes.Usage;
         }
+    }
+
+    private static int RunAnchors(IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr, TimeProvider timeProvider, bool stderrIsTerminal)
+    {
+        if (args.Count < 2 || args[1] != "from-trusted-lists")
+        {
+            stderr.WriteLine("tppgate anchors: the only subcommand is from-trusted-lists");
+            stderr.WriteLine(TrustedLists.AnchorsFromTrustedListsArguments.Usage);
+            return ExitCodes.Usage;
+        }
+
+        return TrustedLists.AnchorsFromTrustedListsCommand.Run(args.Skip(2).ToArray(), stdout, stderr, timeProvider, stderrIsTerminal ? stderr : null);
     }
 }

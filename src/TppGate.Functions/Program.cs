@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using TppGate.Azure.KeyVault;
 using TppGate.Azure.Tables;
+using TppGate.Azure.TrustedLists;
 using TppGate.Http.Hosting;
 
 var builder = FunctionsApplication.CreateBuilder(args);
@@ -16,5 +17,9 @@ builder.Services
 builder.Services.AddTppGate();
 builder.Services.AddTableBindingStore(builder.Configuration);
 builder.Services.AddKeyVaultTrustAnchors(builder.Configuration);
+
+// The EU trusted-list import runs on the admin surface only (its timer); there its settings are checked at start.
+var isAdmin = string.Equals(builder.Configuration["TppGate:Surface"], "Admin", StringComparison.OrdinalIgnoreCase);
+builder.Services.AddTrustedListRefresh(builder.Configuration, validateOnStart: isAdmin);
 
 builder.Build().Run();

@@ -11,6 +11,7 @@ namespace TppGate.Cli.TrustedLists;
 /// <param name="Json">Write one JSON object.</param>
 /// <param name="Out">Where to write the anchors as a PEM bundle, when given.</param>
 /// <param name="NextUpdateGrace">How long past NextUpdate a list is still accepted.</param>
+/// <param name="KeyVault">The anchors vault to write into, when given.</param>
 public sealed record AnchorsFromTrustedListsArguments(
     string Lotl,
     IReadOnlyList<string> LotlSigners,
@@ -19,13 +20,14 @@ public sealed record AnchorsFromTrustedListsArguments(
     DateTimeOffset? At,
     bool Json,
     string? Out,
-    TimeSpan NextUpdateGrace)
+    TimeSpan NextUpdateGrace,
+    Uri? KeyVault = null)
 {
     /// <summary>The usage text of the command.</summary>
     public const string Usage = """
         usage: tppgate anchors from-trusted-lists --lotl <file> --lotl-signer <pem>... [--list <file>]...
                                [--pivot <file>]... [--at <ISO 8601 time>] [--next-update-grace <hh:mm:ss>]
-                               [--json] [--out <pem>]
+                               [--json] [--out <pem>] [--key-vault <https URI>]
 
           --lotl               the EU List of the Lists (XML)
           --lotl-signer        PEM with the LOTL signing certificate(s) pinned from the Official Journal
@@ -35,6 +37,8 @@ public sealed record AnchorsFromTrustedListsArguments(
           --next-update-grace  how long past NextUpdate a list is still accepted (default 0)
           --json               one JSON object on stdout: lotl, lists, anchors
           --out                write the anchors as a PEM bundle that TrustAnchors:Path accepts (only when the LOTL was accepted)
+          --key-vault          write the anchors into this anchors vault as the timer function does (your Azure login;
+                               Key Vault Secrets Officer); the vault's last sequence numbers guard against rollback
 
         exit codes: 0 the LOTL was accepted, 2 it was not (or an input was unreadable), 64 usage error
         """;
@@ -45,6 +49,7 @@ public sealed record AnchorsFromTrustedListsArguments(
     {
         ArgumentNullException.ThrowIfNull(args);
         string? lotl = null, output = null;
+        Uri? vault = null;
         var signers = new List<string>();
         var lists = new List<string>();
         var pivots = new List<string>();
@@ -88,6 +93,15 @@ public sealed record AnchorsFromTrustedListsArguments(
                     }
 
                     break;
+                case "--key-vault":
+                    var v = Value();
+                    if (!Uri.TryCreate(v, UriKind.Absolute, out vault) || vault.Scheme != Uri.UriSchemeHttps)
+                    {
+                        error = $"--key-vault needs an https vault URI such as https://kv-anchors.vault.azure.net/ (got '{v}')";
+                        return null;
+                    }
+
+                    break;
                 case "--at":
                     var t = Value();
                     if (t is null || !DateTimeOffset.TryParse(t, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var parsed))
@@ -120,6 +134,6 @@ public sealed record AnchorsFromTrustedListsArguments(
         }
 
         error = null;
-        return new AnchorsFromTrustedListsArguments(lotl, signers, lists, pivots, at, json, output, grace);
+        return new AnchorsFromTrustedListsArguments(lotl, signers, lists, pivots, at, json, output, grace, vault);
     }
 }

@@ -1,4 +1,9 @@
 using System.Text.Json;
+using Azure.Identity;
+using Azure.Security.KeyVault.Secrets;
+using Microsoft.Extensions.Logging.Abstractions;
+using TppGate.Azure.KeyVault;
+using TppGate.Azure.TrustedLists;
 using TppGate.Core.Trust;
 using TppGate.Core.Trust.TrustedLists;
 
@@ -7,7 +12,7 @@ namespace TppGate.Cli.TrustedLists;
 /// <summary>
 /// <c>tppgate anchors from-trusted-lists</c>: verifies the EU LOTL against pinned certificates and the national lists
 /// against the certificates the LOTL announces, and prints or writes the QWAC anchors they give (decision 0012).
-/// The argument parser only calls <see cref="Run"/>.
+/// The argument parser only calls <c>Run</c>.
 /// </summary>
 public static class AnchorsFromTrustedListsCommand
 {
@@ -22,6 +27,10 @@ public static class AnchorsFromTrustedListsCommand
     /// <param name="progress">Where to show progress (a terminal), or null.</param>
     /// <exception cref="ArgumentNullException">An argument other than <paramref name="progress"/> is null.</exception>
     public static int Run(IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr, TimeProvider timeProvider, TextWriter? progress = null)
+        => Run(args, stdout, stderr, timeProvider, progress, vaultClient: null);
+
+    /// <summary>Runs the command; <paramref name="vaultClient"/> builds the Key Vault client for <c>--key-vault</c> (tests point it at a local double).</summary>
+    internal static int Run(IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr, TimeProvider timeProvider, TextWriter? progress, Func<Uri, SecretClient>? vaultClient)
     {
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(stdout);
@@ -63,7 +72,34 @@ public static class AnchorsFromTrustedListsCommand
         var lists = parsed.Lists.Select(l => Source(l, options.MaxListBytes)).ToList();
         var now = parsed.At ?? timeProvider.GetUtcNow();
         progress?.WriteLine($"verifying signatures at {now:O}");
-        var import = new TrustedListImporter(options).Import(lotl, pivots, lists, pinned, now, TrustedListState.Empty);
+        var importer = new TrustedListImporter(options);
+        TrustedListImport import;
+        if (parsed.KeyVault is { } vaultUri)
+        {
+            progress?.WriteLine($"reading and writing {vaultUri}");
+            var anchorOptions = new KeyVaultTrustAnchorOptions { VaultUri = vaultUri };
+            var client = vaultClient?.Invoke(vaultUri) ?? new SecretClient(vaultUri, new DefaultAzureCredential(), KeyVaultClientOptions.Create(anchorOptions));
+            var written = new KeyVaultAnchorWriter(client, anchorOptions, NullLogger<KeyVaultAnchorWriter>.Instance)
+                .WriteAsync(state => importer.Import(lotl, pivots, lists, pinned, now, state))
+                .GetAwaiter().GetResult();
+            if (written.Import is null)
+            {
+                return Error(parsed.Json, stdout, stderr, "KEY_VAULT_FAILED", written.Error ?? "the vault could not be read");
+            }
+
+            import = written.Import;
+            var line = written.Error ?? $"vault: {written.Added} added, {written.Enabled} enabled again, {written.Disabled} disabled";
+            (written.Error is null ? progress : stderr)?.WriteLine(line);
+            if (written.Error is not null && import.LotlAccepted)
+            {
+                return Error(parsed.Json, stdout, stderr, "KEY_VAULT_FAILED", written.Error);
+            }
+        }
+        else
+        {
+            import = importer.Import(lotl, pivots, lists, pinned, now, TrustedListState.Empty);
+        }
+
         progress?.WriteLine($"LOTL {(import.LotlAccepted ? "accepted" : "refused")}; {import.Lists.Count(l => l.Accepted)} of {import.Lists.Count} list(s) accepted; {import.Anchors.Count} anchor(s)");
 
         if (parsed.Out is { } output && import.LotlAccepted)

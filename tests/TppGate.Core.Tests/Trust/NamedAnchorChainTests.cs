@@ -87,6 +87,7 @@ public sealed class NamedAnchorChainTests : IDisposable
         var result = new ChainValidator(new StaticTrustAnchorProvider(set), new ChainValidationOptions(), new FakeTimeProvider(TestPki.Now)).Validate(forged);
 
         Assert.False(result.Trusted, result.Detail);
+        Assert.Contains("NotSignatureValid", result.Detail, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -11,7 +11,6 @@ namespace TppGate.Benchmarks;
 /// the anchors), against SignedXml's own load-and-CheckSignature of the same five files. Target: at most 1.3x.
 /// </summary>
 [MemoryDiagnoser]
-[ShortRunJob]
 public class TrustedListImportBenchmarks
 {
     private static readonly DateTimeOffset At = new(2019, 9, 5, 0, 0, 0, TimeSpan.Zero);

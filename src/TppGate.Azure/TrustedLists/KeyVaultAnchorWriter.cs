@@ -82,7 +82,7 @@ public sealed partial class KeyVaultAnchorWriter(SecretClient client, KeyVaultTr
         LogOutcome(result);
         if (!result.LotlAccepted)
         {
-            Log.NothingWritten(logger, result.Lotl.Refusal, result.Lotl.Detail);
+            Log.NothingWritten(logger, result.Lotl.Refusal, Printable(result.Lotl.Detail));
             return new AnchorWriteResult(result, 0, 0, 0);
         }
 
@@ -96,13 +96,13 @@ public sealed partial class KeyVaultAnchorWriter(SecretClient client, KeyVaultTr
                 {
                     await client.SetSecretAsync(NewSecret(name, anchors), cancellationToken);
                     added++;
-                    Log.AnchorAdded(logger, name, anchors[0].Territory, anchors[0].Tsp, anchors[0].Service);
+                    Log.AnchorAdded(logger, name, Printable(anchors[0].Territory), Printable(anchors[0].Tsp), Printable(anchors[0].Service));
                 }
                 else if (existing.Enabled != true)
                 {
                     await SetEnabledAsync(name, true, cancellationToken);
                     enabled++;
-                    Log.AnchorEnabled(logger, name, anchors[0].Territory, anchors[0].Tsp, anchors[0].Service);
+                    Log.AnchorEnabled(logger, name, Printable(anchors[0].Territory), Printable(anchors[0].Tsp), Printable(anchors[0].Service));
                 }
             }
 
@@ -112,7 +112,7 @@ public sealed partial class KeyVaultAnchorWriter(SecretClient client, KeyVaultTr
                 {
                     await SetEnabledAsync(name, false, cancellationToken);
                     disabled++;
-                    Log.AnchorDisabled(logger, name, Tag(properties, TerritoryTag), Tag(properties, TspTag), Tag(properties, ServiceTag));
+                    Log.AnchorDisabled(logger, name, Printable(Tag(properties, TerritoryTag)), Printable(Tag(properties, TspTag)), Printable(Tag(properties, ServiceTag)));
                 }
             }
 
@@ -225,10 +225,10 @@ public sealed partial class KeyVaultAnchorWriter(SecretClient client, KeyVaultTr
 
     private void LogOutcome(TrustedListImport import)
     {
-        Log.ListJudged(logger, "EU", import.Lotl.SequenceNumber, import.Lotl.Accepted, import.Lotl.Refusal, import.Lotl.Source, import.Lotl.Detail);
+        Log.ListJudged(logger, "EU", import.Lotl.SequenceNumber, import.Lotl.Accepted, import.Lotl.Refusal, Printable(import.Lotl.Source), Printable(import.Lotl.Detail));
         foreach (var l in import.Lists)
         {
-            Log.ListJudged(logger, l.Territory ?? "??", l.SequenceNumber, l.Accepted, l.Refusal, l.Source, l.Detail);
+            Log.ListJudged(logger, Printable(l.Territory ?? "??"), l.SequenceNumber, l.Accepted, l.Refusal, Printable(l.Source), Printable(l.Detail));
         }
     }
 
@@ -236,6 +236,15 @@ public sealed partial class KeyVaultAnchorWriter(SecretClient client, KeyVaultTr
         => a.Count == b.Count && a.All(kv => b.TryGetValue(kv.Key, out var v) && v == kv.Value);
 
     private static string Tag(SecretProperties properties, string name) => properties.Tags.TryGetValue(name, out var v) ? v : string.Empty;
+
+    // Text from downloaded lists reaches the log: control characters are escaped so a line cannot be forged.
+    private static string Printable(string value)
+    {
+        var clipped = value.Length <= 1024 ? value : value[..1024] + "...";
+        return clipped.Any(char.IsControl)
+            ? string.Concat(clipped.Select(c => char.IsControl(c) ? $"\\u{(int)c:x4}" : c.ToString()))
+            : clipped;
+    }
 
     private static string Clip(string value) => value.Length <= MaxTagValue ? value : value[..MaxTagValue];
 

@@ -10,12 +10,18 @@ public static class CliApp
 {
     /// <summary>Runs the command line <paramref name="args"/> and returns the process exit code. Never throws for bad input.</summary>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
-    public static int Run(IReadOnlyList<string> args, Stream stdin, TextWriter stdout, TextWriter stderr, TimeProvider timeProvider)
+    /// <param name="args">The command line.</param>
+    /// <param name="stdin">Standard input.</param>
+    /// <param name="stdout">Standard output.</param>
+    /// <param name="stderr">Standard error.</param>
+    /// <param name="timeProvider">The clock.</param>
+    /// <param name="stderrIsTerminal">True when standard error is a terminal: long commands then show progress there.</param>
+    public static int Run(IReadOnlyList<string> args, Stream stdin, TextWriter stdout, TextWriter stderr, TimeProvider timeProvider, bool stderrIsTerminal = false)
     {
         ArgumentNullException.ThrowIfNull(stdout);
         ArgumentNullException.ThrowIfNull(stderr);
         ArgumentNullException.ThrowIfNull(timeProvider);
-        return RunAsync(args, new CliContext(stdin, stdout, stderr, timeProvider, Environment.GetEnvironmentVariable)).GetAwaiter().GetResult();
+        return RunAsync(args, new CliContext(stdin, stdout, stderr, timeProvider, Environment.GetEnvironmentVariable) { StderrIsTerminal = stderrIsTerminal }).GetAwaiter().GetResult();
     }
 
     /// <summary>Runs the command line <paramref name="args"/> in <paramref name="context"/> and returns the process exit code.</summary>

@@ -8,7 +8,10 @@ namespace TppGate.Cli;
 /// <param name="Environment">Reads an environment variable (TPPGATE_ENDPOINT, TPPGATE_ADMIN_KEY, TPPGATE_ADMIN_SCOPE).</param>
 public sealed record CliContext(Stream Stdin, TextWriter Stdout, TextWriter Stderr, TimeProvider Time, Func<string, string?> Environment)
 {
+    /// <summary>True when standard error is a terminal: long commands then show progress there.</summary>
+    public bool StderrIsTerminal { get; init; }
+
     /// <summary>The process's own streams, clock and environment.</summary>
     public static CliContext ForProcess(Stream stdin) =>
-        new(stdin, Console.Out, Console.Error, TimeProvider.System, System.Environment.GetEnvironmentVariable);
+        new(stdin, Console.Out, Console.Error, TimeProvider.System, System.Environment.GetEnvironmentVariable) { StderrIsTerminal = !Console.IsErrorRedirected };
 }

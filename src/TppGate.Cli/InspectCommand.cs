@@ -88,6 +88,7 @@ public static class InspectCommand
         using var forwarded = read.Value;
         var extraChain = new List<X509Certificate2>();
         var anchorCertificates = new List<X509Certificate2>();
+        var namedAnchors = new List<X509Certificate2>();
         try
         {
             foreach (var file in parsed.ChainFiles)
@@ -110,9 +111,13 @@ public static class InspectCommand
                 }
 
                 anchorCertificates.AddRange(anchors.Certificates);
+                if (NamesAnchors(file))
+                {
+                    namedAnchors.AddRange(anchors.Certificates);
+                }
             }
 
-            var report = BuildReport(forwarded, extraChain, anchorCertificates, parsed, timeProvider);
+            var report = BuildReport(forwarded, extraChain, anchorCertificates, namedAnchors, parsed, timeProvider);
             output.Report(report);
             return ExitCodes.Success;
         }
@@ -143,6 +148,10 @@ public static class InspectCommand
 
         return sb.ToString();
     }
+
+    // A bundle written by `anchors from-trusted-lists --out` names every certificate in it an anchor (decision 0003).
+    private static bool NamesAnchors(string path)
+        => TryReadInput(path, Stream.Null, out var bytes, out _) && TrustAnchorPem.NamesEveryCertificateAnAnchor(Encoding.UTF8.GetString(bytes));
 
     private static CertificateListResult ReadCertificateFile(string path, out string? error)
     {
@@ -189,6 +198,7 @@ public static class InspectCommand
         ForwardedCertificate forwarded,
         IReadOnlyList<X509Certificate2> extraChain,
         IReadOnlyList<X509Certificate2> anchorCertificates,
+        IReadOnlyList<X509Certificate2> namedAnchors,
         InspectArguments args,
         TimeProvider timeProvider)
     {
@@ -201,7 +211,7 @@ public static class InspectCommand
         if (args.AnchorFiles.Count > 0)
         {
             var clock = args.At is { } at ? new FixedTimeProvider(at) : timeProvider;
-            var provider = new StaticTrustAnchorProvider(new TrustAnchorSet(anchorCertificates, clock.GetUtcNow(), string.Join(", ", args.AnchorFiles)));
+            var provider = new StaticTrustAnchorProvider(new TrustAnchorSet(anchorCertificates.Except(namedAnchors), namedAnchors, clock.GetUtcNow(), string.Join(", ", args.AnchorFiles)));
             // inspect works offline on files: it reports the chain, not the issuer's current CRL.
             var result = new ChainValidator(provider, new ChainValidationOptions { Revocation = RevocationCheck.NoCheck }, clock).Validate(certificate, chainCertificates);
             chain = new ChainReport(

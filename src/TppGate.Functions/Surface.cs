@@ -43,6 +43,9 @@ public sealed class SurfaceGate(IOptions<SurfaceOptions> options)
     /// <summary>This instance's surface.</summary>
     public FunctionSurface? Surface => _surface;
 
+    /// <summary>Whether this instance serves <paramref name="surface"/> (timer functions run only where it does).</summary>
+    public bool Serves(FunctionSurface surface) => _surface == surface;
+
     /// <summary>Null when this instance serves <paramref name="surface"/>; else the 404 problem to answer.</summary>
     public IActionResult? Refusal(HttpRequest request, FunctionSurface surface)
     {

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using TppGate.Azure.KeyVault;
 using TppGate.Azure.Tables;
+using TppGate.Azure.TrustedLists;
 using TppGate.Core.Trust;
 using Azure.Identity;
 using Azure.Monitor.OpenTelemetry.Exporter;
@@ -41,6 +42,10 @@ public static class TppGateFunctionsApp
         builder.Services.AddSingleton<SurfaceGate>();
         builder.Services.AddTableBindingStore(builder.Configuration);
         AddTrustAnchors(builder.Services, builder.Configuration);
+
+        // The EU trusted-list import runs on the admin surface only (its timer); there its settings are checked at start.
+        var surface = new SurfaceOptions { Surface = builder.Configuration[SurfaceOptions.SectionName + ":Surface"] }.Parsed;
+        builder.Services.AddTrustedListRefresh(builder.Configuration, validateOnStart: surface == FunctionSurface.Admin);
         AddMetricsExport(builder.Services, builder.Configuration);
         if (builder.Configuration.HasKeyVaultForwarderCertificate())
         {

@@ -16,7 +16,8 @@ namespace TppGate.Azure.KeyVault;
 /// <remarks>
 /// Only secrets that are enabled, tagged, not backed by a Key Vault certificate (those hold a private key) and of
 /// content type <c>application/x-pem-file</c> are read; a PEM that contains a private key is refused.
-/// A refresh that would install a set without a self-signed root fails instead.
+/// A PEM value carrying <see cref="TrustAnchorPem.NamedAnchorsLine"/> (written from the EU trusted lists) makes its
+/// certificates anchors even when they are not self-signed. A refresh that would install a set without an anchor fails instead.
 /// </remarks>
 public sealed partial class KeyVaultTrustAnchorProvider : ITrustAnchorProvider, IDisposable
 {
@@ -118,6 +119,7 @@ public sealed partial class KeyVaultTrustAnchorProvider : ITrustAnchorProvider, 
     private async Task<(TrustAnchorSet? Set, TrustAnchorRefreshResult Outcome)> LoadAsync(CancellationToken cancellationToken)
     {
         var certificates = new List<X509Certificate2>();
+        var named = new List<X509Certificate2>();
         var rejected = 0;
         try
         {
@@ -141,7 +143,7 @@ public sealed partial class KeyVaultTrustAnchorProvider : ITrustAnchorProvider, 
             foreach (var name in names)
             {
                 var response = await _client.GetSecretAsync(name, cancellationToken: cancellationToken);
-                var reason = ReadPem(response.Value.Value, certificates);
+                var reason = ReadPem(response.Value.Value, certificates, named);
                 if (reason is not null)
                 {
                     Log.SecretRejected(_logger, name, reason);
@@ -170,7 +172,7 @@ public sealed partial class KeyVaultTrustAnchorProvider : ITrustAnchorProvider, 
             return (null, new TrustAnchorRefreshResult(TrustAnchorRefreshFailure.VaultUnavailable, 0, rejected));
         }
 
-        var set = new TrustAnchorSet(certificates, _timeProvider.GetUtcNow(), _client.VaultUri.AbsoluteUri);
+        var set = new TrustAnchorSet(certificates, named, _timeProvider.GetUtcNow(), _client.VaultUri.AbsoluteUri);
         if (set.Anchors.Count == 0)
         {
             return (null, new TrustAnchorRefreshResult(TrustAnchorRefreshFailure.NoAnchors, 0, rejected));
@@ -184,7 +186,7 @@ public sealed partial class KeyVaultTrustAnchorProvider : ITrustAnchorProvider, 
         && properties.Tags.TryGetValue(_options.TagName, out var value)
         && string.Equals(value, _options.TagValue, StringComparison.OrdinalIgnoreCase);
 
-    private static string? ReadPem(string? pem, List<X509Certificate2> into)
+    private static string? ReadPem(string? pem, List<X509Certificate2> certificates, List<X509Certificate2> named)
     {
         if (string.IsNullOrWhiteSpace(pem))
         {
@@ -211,7 +213,8 @@ public sealed partial class KeyVaultTrustAnchorProvider : ITrustAnchorProvider, 
             return "no PEM certificate in the value";
         }
 
-        into.AddRange(collection);
+        // A secret written from the EU trusted lists names its certificate as an anchor (decision 0012).
+        (TrustAnchorPem.NamesEveryCertificateAnAnchor(pem) ? named : certificates).AddRange(collection);
         return null;
     }
 

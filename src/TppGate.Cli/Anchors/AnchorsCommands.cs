@@ -5,9 +5,9 @@ namespace TppGate.Cli.Anchors;
 /// <summary><c>tppgate anchors ...</c>: the trust anchors a deployment or the local host loads.</summary>
 internal static class AnchorsCommands
 {
-    // One line per command: `anchors from-trusted-lists` is added here when its importer exists.
     public static Command Create(CliContext context) => new("anchors", "The QTSP trust anchors a deployment or the local host loads.")
     {
         AnchorsListCommand.Create(context),
+        AnchorsFromTrustedListsCliCommand.Create(context),
     };
 }

@@ -151,6 +151,14 @@ public sealed partial class ChainValidator(ITrustAnchorProvider anchors, ChainVa
             }
         }
 
+        // OpenSSL cannot end a chain at a certificate that is not self-signed and reports PartialChain, although it
+        // has verified every signature below it (decision 0003). A trusted list names such a certificate as the
+        // anchor: when the chain ends exactly there, the missing issuer is by design, not a failure.
+        if (EndsInConfiguredAnchor(chain, set))
+        {
+            flags &= ~X509ChainStatusFlags.PartialChain;
+        }
+
         MapFlags(flags, failures);
 
         if ((flags & X509ChainStatusFlags.NotTimeValid) != 0 || chain.ChainElements.Count == 0)
@@ -171,7 +179,7 @@ public sealed partial class ChainValidator(ITrustAnchorProvider anchors, ChainVa
             Add(failures, ChainFailure.Untrusted);
         }
 
-        if (options.RejectWeakAlgorithms && HasWeakAlgorithm(chain, leaf))
+        if (options.RejectWeakAlgorithms && HasWeakAlgorithm(chain, leaf, set))
         {
             Add(failures, ChainFailure.WeakAlgorithm);
         }
@@ -247,16 +255,14 @@ public sealed partial class ChainValidator(ITrustAnchorProvider anchors, ChainVa
     }
 
     private static bool EndsInConfiguredAnchor(X509Chain chain, TrustAnchorSet set)
-    {
-        if (chain.ChainElements.Count == 0)
-        {
-            return false;
-        }
+        => chain.ChainElements.Count > 0 && IsAnchor(chain.ChainElements[^1].Certificate, set);
 
-        var root = chain.ChainElements[^1].Certificate.RawDataMemory.Span;
+    private static bool IsAnchor(X509Certificate2 certificate, TrustAnchorSet set)
+    {
+        var raw = certificate.RawDataMemory.Span;
         foreach (var anchor in set.Anchors)
         {
-            if (anchor.RawDataMemory.Span.SequenceEqual(root))
+            if (anchor.RawDataMemory.Span.SequenceEqual(raw))
             {
                 return true;
             }
@@ -265,7 +271,7 @@ public sealed partial class ChainValidator(ITrustAnchorProvider anchors, ChainVa
         return false;
     }
 
-    private static bool HasWeakAlgorithm(X509Chain chain, X509Certificate2 leaf)
+    private static bool HasWeakAlgorithm(X509Chain chain, X509Certificate2 leaf, TrustAnchorSet set)
     {
         var count = chain.ChainElements.Count;
         if (count == 0)
@@ -276,10 +282,10 @@ public sealed partial class ChainValidator(ITrustAnchorProvider anchors, ChainVa
         for (var i = 0; i < count; i++)
         {
             var c = chain.ChainElements[i].Certificate;
-            var isSelfSignedRoot = i == count - 1 && c.SubjectName.RawData.AsSpan().SequenceEqual(c.IssuerName.RawData);
+            var isAnchor = i == count - 1 && IsAnchor(c, set);
 
-            // A root's own signature is never checked by anyone, so its hash does not matter; its key does.
-            if ((!isSelfSignedRoot && IsWeakSignature(c)) || IsWeakKey(c))
+            // An anchor is trusted as it is: nobody checks its own signature, so its hash does not matter; its key does.
+            if ((!isAnchor && IsWeakSignature(c)) || IsWeakKey(c))
             {
                 return true;
             }

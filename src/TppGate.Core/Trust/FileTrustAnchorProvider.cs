@@ -7,7 +7,8 @@ namespace TppGate.Core.Trust;
 /// for the local host and the CLI. Loads once when created; <see cref="Reload"/> loads again.
 /// </summary>
 /// <remarks>
-/// A load that finds no self-signed root, or a file that cannot be read, leaves the previous set in place and
+/// A PEM file carrying <see cref="TrustAnchorPem.NamedAnchorsLine"/> (what <c>tppgate anchors from-trusted-lists --out</c>
+/// writes) makes every certificate in it an anchor, self-signed or not. A load that finds no anchor, or a file that cannot be read, leaves the previous set in place and
 /// records the reason in <see cref="LastError"/>; <see cref="Current"/> stays null until a load succeeds.
 /// Files holding a private key are refused: anchors are public material and a key beside them is a mistake.
 /// </remarks>
@@ -55,9 +56,10 @@ public sealed class FileTrustAnchorProvider : ITrustAnchorProvider
         }
 
         var certificates = new List<X509Certificate2>();
+        var named = new List<X509Certificate2>();
         foreach (var file in files)
         {
-            var error = ReadFile(file, certificates);
+            var error = ReadFile(file, certificates, named);
             if (error is not null)
             {
                 LastError = error;
@@ -65,10 +67,10 @@ public sealed class FileTrustAnchorProvider : ITrustAnchorProvider
             }
         }
 
-        var set = new TrustAnchorSet(certificates, _timeProvider.GetUtcNow(), _path);
+        var set = new TrustAnchorSet(certificates, named, _timeProvider.GetUtcNow(), _path);
         if (set.Anchors.Count == 0)
         {
-            LastError = $"'{_path}' holds no self-signed root certificate.";
+            LastError = $"'{_path}' holds no self-signed root certificate and no named-anchor bundle.";
             return false;
         }
 
@@ -77,7 +79,7 @@ public sealed class FileTrustAnchorProvider : ITrustAnchorProvider
         return true;
     }
 
-    private static string? ReadFile(string file, List<X509Certificate2> into)
+    private static string? ReadFile(string file, List<X509Certificate2> certificates, List<X509Certificate2> named)
     {
         byte[] bytes;
         try
@@ -112,13 +114,13 @@ public sealed class FileTrustAnchorProvider : ITrustAnchorProvider
                 return $"'{file}' contains no PEM certificate.";
             }
 
-            into.AddRange(collection);
+            (TrustAnchorPem.NamesEveryCertificateAnAnchor(text) ? named : certificates).AddRange(collection);
             return null;
         }
 
         try
         {
-            into.Add(X509CertificateLoader.LoadCertificate(bytes));
+            certificates.Add(X509CertificateLoader.LoadCertificate(bytes));
             return null;
         }
         catch (System.Security.Cryptography.CryptographicException e)

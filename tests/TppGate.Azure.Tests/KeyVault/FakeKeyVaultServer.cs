@@ -22,8 +22,9 @@ namespace TppGate.Azure.Tests.KeyVault;
 
 /// <summary>
 /// A local test double of the Key Vault REST API, speaking the subset the adapters use: secrets (list secret
-/// properties with paging, get a secret), certificates (get the current version, list versions, get a version)
-/// and the bearer challenge; not an emulator. It serves HTTPS on 127.0.0.1 with
+/// properties with paging, get a secret; for the trusted-list writer: set a secret, list a secret's versions, update a
+/// version's properties, and 403 on reading a disabled secret), certificates (get the current version, list versions,
+/// get a version) and the bearer challenge; not an emulator. It serves HTTPS on 127.0.0.1 with
 /// its own self-signed certificate for <see cref="VaultHost"/>; <see cref="CreateClient"/> connects every request
 /// for that host to the loopback port and trusts that certificate only, so the SDK's challenge-resource check runs
 /// unchanged.
@@ -107,6 +108,13 @@ public sealed class FakeKeyVaultServer : IAsyncDisposable
 
     /// <summary>Deletes a certificate with all its versions.</summary>
     public void RemoveCertificate(string name) => _certificates.TryRemove(name, out _);
+
+    /// <summary>What the double holds for <paramref name="name"/>, or null.</summary>
+    public FakeSecretView? Find(string name)
+        => _secrets.TryGetValue(name, out var s) ? new FakeSecretView(s.Name, s.Value, s.ContentType, s.Tags, s.Enabled) : null;
+
+    /// <summary>Every secret the double holds.</summary>
+    public IReadOnlyList<FakeSecretView> All => [.. _secrets.Values.Select(s => new FakeSecretView(s.Name, s.Value, s.ContentType, s.Tags, s.Enabled)).OrderBy(s => s.Name, StringComparer.Ordinal)];
 
     /// <summary>Removes a secret.</summary>
     public void RemoveSecret(string name) => _secrets.TryRemove(name, out _);
@@ -206,6 +214,51 @@ public sealed class FakeKeyVaultServer : IAsyncDisposable
         if (request.Method == HttpMethods.Get && segments is ["secrets"])
         {
             await WriteListPageAsync(context);
+            return;
+        }
+
+        if (request.Method == HttpMethods.Put && segments is ["secrets", var putName])
+        {
+            var put = (await JsonNode.ParseAsync(request.Body))!.AsObject();
+            var tags = put["tags"] is JsonObject t ? t.ToDictionary(kv => kv.Key, kv => kv.Value!.GetValue<string>()) : new Dictionary<string, string>();
+            var enabled = put["attributes"]?["enabled"]?.GetValue<bool>() ?? true;
+            var created = new FakeSecret(putName, put["value"]!.GetValue<string>(), put["contentType"]?.GetValue<string>(), tags, enabled, false);
+            _secrets[putName] = created;
+            var reply = Describe(created);
+            reply["value"] = created.Value;
+            reply["id"] = $"{VaultUri.AbsoluteUri}secrets/{putName}/{Version}";
+            await WriteJsonAsync(context, reply);
+            return;
+        }
+
+        if (request.Method == HttpMethods.Get && segments is ["secrets", var versionsOf, "versions"] && _secrets.TryGetValue(versionsOf, out var versioned))
+        {
+            var item = Describe(versioned);
+            item["id"] = $"{VaultUri.AbsoluteUri}secrets/{versionsOf}/{Version}";
+            await WriteJsonAsync(context, new JsonObject { ["value"] = new JsonArray(item), ["nextLink"] = null });
+            return;
+        }
+
+        if (request.Method == HttpMethods.Patch && segments is ["secrets", var patchName, Version] && _secrets.TryGetValue(patchName, out var patched))
+        {
+            var patch = (await JsonNode.ParseAsync(request.Body))!.AsObject();
+            var updated = patched with
+            {
+                Enabled = patch["attributes"]?["enabled"]?.GetValue<bool>() ?? patched.Enabled,
+                ContentType = patch["contentType"]?.GetValue<string>() ?? patched.ContentType,
+                Tags = patch["tags"] is JsonObject pt ? pt.ToDictionary(kv => kv.Key, kv => kv.Value!.GetValue<string>()) : patched.Tags,
+            };
+            _secrets[patchName] = updated;
+            var reply = Describe(updated);
+            reply["id"] = $"{VaultUri.AbsoluteUri}secrets/{patchName}/{Version}";
+            await WriteJsonAsync(context, reply);
+            return;
+        }
+
+        if (request.Method == HttpMethods.Get && segments is ["secrets", var disabledName, ..] && _secrets.TryGetValue(disabledName, out var off) && !off.Enabled)
+        {
+            context.Response.StatusCode = 403;
+            await WriteErrorAsync(context, "Forbidden", "Operation get is not allowed on a disabled secret.");
             return;
         }
 
@@ -359,6 +412,8 @@ public sealed class FakeKeyVaultServer : IAsyncDisposable
         return X509CertificateLoader.LoadPkcs12(certificate.Export(X509ContentType.Pfx), null);
     }
 
+    private const string Version = "0123456789abcdef0123456789abcdef";
+
     private sealed record FakeSecret(string Name, string Value, string? ContentType, IReadOnlyDictionary<string, string> Tags, bool Enabled, bool Managed);
 
     private sealed record FakeFault(int Status, string? RetryAfterSeconds);
@@ -367,3 +422,6 @@ public sealed class FakeKeyVaultServer : IAsyncDisposable
 
     private sealed record ImmutableVersions(FakeCertificateVersion[] Versions);
 }
+
+/// <summary>What the double holds for one secret.</summary>
+public sealed record FakeSecretView(string Name, string Value, string? ContentType, IReadOnlyDictionary<string, string> Tags, bool Enabled);

@@ -43,9 +43,12 @@ public static class TppGateFunctionsApp
         builder.Services.AddTableBindingStore(builder.Configuration);
         AddTrustAnchors(builder.Services, builder.Configuration);
 
-        // The EU trusted-list import runs on the admin surface only (its timer); there its settings are checked at start.
+        // The EU trusted-list import runs on the admin surface only (its timer); where it is configured (pinned LOTL
+        // signers), its settings are checked at start. Without signers the Bicep disables the timer and anchors are
+        // managed by hand (decision 0012).
         var surface = new SurfaceOptions { Surface = builder.Configuration[SurfaceOptions.SectionName + ":Surface"] }.Parsed;
-        builder.Services.AddTrustedListRefresh(builder.Configuration, validateOnStart: surface == FunctionSurface.Admin);
+        var importConfigured = builder.Configuration.GetSection("TrustedLists:LotlSigners").GetChildren().Any();
+        builder.Services.AddTrustedListRefresh(builder.Configuration, validateOnStart: surface == FunctionSurface.Admin && importConfigured);
         AddMetricsExport(builder.Services, builder.Configuration);
         if (builder.Configuration.HasKeyVaultForwarderCertificate())
         {

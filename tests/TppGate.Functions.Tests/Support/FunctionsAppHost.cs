@@ -15,7 +15,9 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using TppGate.Azure.KeyVault;
+using TppGate.Core.Trust.Revocation;
 using TppGate.Http.Hosting;
+using TppGate.Testing.Revocation;
 
 namespace TppGate.Functions.Tests.Support;
 
@@ -58,6 +60,10 @@ public sealed class FunctionsAppHost : IAsyncDisposable
         var builder = FunctionsApplication.CreateBuilder([]);
         builder.Configuration.AddInMemoryCollection(settings);
         TppGateFunctionsApp.Configure(builder);
+
+        // The catalogue's CRL distribution points (crl.tppgate.test) never resolve here: the CRLs come from a shared
+        // CRL store seeded with the catalogue's current CRLs, verified against their CAs like any downloaded CRL.
+        builder.Services.AddSingleton<ICrlStore>(CatalogueCrls.Store());
         addServices?.Invoke(builder.Services);
         var host = builder.Build();
         var functions = await ReadMetadataAsync(host.Services);

@@ -1,3 +1,4 @@
+using TppGate.Testing.Revocation;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using TppGate.Core.Trust.Revocation;

@@ -1,3 +1,4 @@
+using TppGate.Testing.Revocation;
 using System.Net.Http.Json;
 using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;

@@ -2,7 +2,7 @@ using System.Security.Cryptography.X509Certificates;
 using TppGate.Core.Trust.Revocation;
 using TppGate.Pki;
 
-namespace TppGate.LocalHost.Tests.Support;
+namespace TppGate.Testing.Revocation;
 
 /// <summary>
 /// The test catalogue's CRLs in a shared CRL store, as a storage cache shared by instances would hold them: the

@@ -71,6 +71,12 @@ internal sealed class CertificateEntity : ITableEntity
 
     public string? RevocationReason { get; set; }
 
+    /// <summary>The registration call that inserted the entity: its own retry after a lost response is its success.</summary>
+    public string? OperationId { get; set; }
+
+    /// <summary>The revocation call that revoked it (likewise).</summary>
+    public string? RevokeOperationId { get; set; }
+
     internal static string PartitionFor(string sha256) => "cert_" + sha256;
 
     internal static CertificateEntity FromBinding(CertificateBinding binding) => new()

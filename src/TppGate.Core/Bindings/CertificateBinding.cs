@@ -114,4 +114,20 @@ public sealed record CertificateBinding
         => Status == BindingStatus.Active
            && (ActiveFrom is null || at >= ActiveFrom)
            && (ActiveUntil is null || at < ActiveUntil);
+
+    /// <summary>
+    /// True when <paramref name="other"/> asks for the same settings a registration chooses: the activation
+    /// window (to the millisecond, the precision storage keeps for certain) and the note. Who asked and when
+    /// do not count, so a retried registration is the same request.
+    /// </summary>
+    public bool HasSameSettings(CertificateBinding other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        return SameInstant(ActiveFrom, other.ActiveFrom)
+               && SameInstant(ActiveUntil, other.ActiveUntil)
+               && string.Equals(Note ?? "", other.Note ?? "", StringComparison.Ordinal);
+    }
+
+    private static bool SameInstant(DateTimeOffset? a, DateTimeOffset? b)
+        => a is null || b is null ? a is null && b is null : a.Value.ToUnixTimeMilliseconds() == b.Value.ToUnixTimeMilliseconds();
 }

@@ -110,6 +110,9 @@ public sealed partial class AdminHandlers(
                 RegisterOutcome.Created => TppGateResult.Json(201, BindingView.Of(result.Binding)),
                 RegisterOutcome.AlreadyBound => TppGateResult.Json(200, BindingView.Of(result.Binding)),
                 RegisterOutcome.Blocked => TppGateResult.Problem(context, 409, "CERTIFICATE_BLOCKED", "The certificate's binding was revoked; it cannot be bound again."),
+                RegisterOutcome.SettingsDiffer => TppGateResult.Conflict(context, "BINDING_SETTINGS_DIFFER",
+                    "The certificate is already bound to this client with other settings; nothing changed. Revoke and register a new certificate to change them.",
+                    BindingView.Of(result.Binding)),
                 _ => TppGateResult.Problem(context, 409, "CERTIFICATE_ALREADY_BOUND", "The certificate is bound to another client."),
             };
         });

@@ -18,6 +18,7 @@ public sealed class BindingCache
 {
     private readonly TwoGenerationCache<string, Entry> _entries;
     private readonly ConcurrentDictionary<string, BindingChangeKind> _pending = new(StringComparer.Ordinal);
+    private readonly Lock _writeLock = new();
     private readonly TimeProvider _time;
     private readonly TimeSpan _bound;
     private long _epoch;
@@ -74,19 +75,24 @@ public sealed class BindingCache
     /// </summary>
     public void Store(string sha256, CertificateBinding? binding, long epoch)
     {
-        _entries.Set(sha256, new Entry(binding));
-        if (Epoch != epoch || _pending.ContainsKey(sha256))
+        // Under the lock that invalidations take, so that a value read before a change can never be set after
+        // the invalidation that announced it (not even for an instant a lock-free TryGet could see).
+        lock (_writeLock)
         {
-            // A change arrived while storage was being read: what was read may predate it.
-            _entries.Remove(sha256);
+            if (Epoch == epoch && !_pending.ContainsKey(sha256))
+            {
+                _entries.Set(sha256, new Entry(binding));
+            }
         }
     }
 
     /// <summary>Forgets a certificate's binding (a change was seen).</summary>
     public void Invalidate(string sha256)
     {
-        Interlocked.Increment(ref _epoch);
-        _entries.Remove(sha256);
+        lock (_writeLock)
+        {
+            InvalidateLocked(sha256);
+        }
     }
 
     /// <summary>
@@ -97,38 +103,54 @@ public sealed class BindingCache
     {
         // Pending first, then the epoch: a read that started before this is dropped by the epoch, one that
         // started after it by the pending check in Store.
-        _pending.AddOrUpdate(
-            sha256,
-            _ =>
+        lock (_writeLock)
+        {
+            if (_pending.TryAdd(sha256, kind))
             {
                 Interlocked.Increment(ref _pendingCount);
-                return kind;
-            },
-            (_, old) => old == BindingChangeKind.Revoke ? old : kind);
-        Invalidate(sha256);
+            }
+            else if (kind == BindingChangeKind.Revoke)
+            {
+                _pending[sha256] = kind;
+            }
+
+            InvalidateLocked(sha256);
+        }
     }
 
     /// <summary>Ends a certificate's pending state: storage was seen to hold the announced state.</summary>
     public void Resolve(string sha256)
     {
-        if (_pending.TryRemove(sha256, out _))
+        lock (_writeLock)
         {
-            Interlocked.Decrement(ref _pendingCount);
-        }
+            if (_pending.TryRemove(sha256, out _))
+            {
+                Interlocked.Decrement(ref _pendingCount);
+            }
 
-        // A read taken while pending may predate the write that resolved it.
-        Invalidate(sha256);
+            // A read taken while pending may predate the write that resolved it.
+            InvalidateLocked(sha256);
+        }
     }
 
     /// <summary>Drops every cached binding (pending certificates stay pending).</summary>
     public void Clear()
     {
-        Interlocked.Increment(ref _epoch);
-        _entries.Clear();
+        lock (_writeLock)
+        {
+            Interlocked.Increment(ref _epoch);
+            _entries.Clear();
+        }
     }
 
     /// <summary>Records a successful change-feed read made at <paramref name="at"/>.</summary>
     public void MarkFeedRead(DateTimeOffset at) => Interlocked.Exchange(ref _lastFeedReadTicks, at.UtcTicks);
+
+    private void InvalidateLocked(string sha256)
+    {
+        Interlocked.Increment(ref _epoch);
+        _entries.Remove(sha256);
+    }
 
     private sealed record Entry(CertificateBinding? Binding);
 }

@@ -43,6 +43,11 @@ internal sealed class TableBindingStoreOptionsValidator : IValidateOptions<Table
             failures.Add("Bindings delays and the clock skew allowance cannot be negative.");
         }
 
+        if (options.ChangeRetention < TimeSpan.FromMinutes(1))
+        {
+            failures.Add("Bindings:ChangeRetention must be at least 1 minute.");
+        }
+
         if (options.MaxExpiringResults < 1)
         {
             failures.Add("Bindings:MaxExpiringResults must be positive.");

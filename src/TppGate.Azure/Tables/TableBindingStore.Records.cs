@@ -43,6 +43,56 @@ public sealed partial class TableBindingStore
         return new RegisterResult(RegisterOutcome.AlreadyBound, binding);
     }
 
+    /// <summary>
+    /// Inserts the identity row naming <paramref name="requested"/>'s encoding; null when it names it (now or from
+    /// an earlier try), else the refusal: another encoding with the same issuer and serial came first.
+    /// </summary>
+    private async Task<RegisterResult?> ClaimIdentityAsync(string identity, CertificateBinding requested, CancellationToken cancellationToken)
+    {
+        var row = new IdentityEntity
+        {
+            PartitionKey = IdentityEntity.PartitionFor(identity),
+            RowKey = IdentityEntity.Row,
+            Sha256 = requested.Sha256,
+            ClientId = requested.ClientId,
+        };
+        try
+        {
+            await _admin.AddEntityAsync(row, cancellationToken);
+            return null;
+        }
+        catch (RequestFailedException ex) when (ex.Status == 409)
+        {
+            // Exists: ours (a retry, or a lost response) or another encoding's.
+        }
+        catch (Exception ex) when (IsDependencyFailure(ex, cancellationToken))
+        {
+            throw Unavailable("add identity", ex);
+        }
+
+        IdentityEntity existing;
+        try
+        {
+            existing = (await _admin.GetEntityAsync<IdentityEntity>(row.PartitionKey, row.RowKey, cancellationToken: cancellationToken)).Value;
+        }
+        catch (Exception ex) when (IsDependencyFailure(ex, cancellationToken))
+        {
+            throw Unavailable("read identity", ex);
+        }
+
+        if (string.Equals(existing.Sha256, requested.Sha256, StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        var holder = await ReadCertificateAsync(_admin, existing.Sha256, cancellationToken)
+                     ?? requested with { Sha256 = existing.Sha256, ClientId = existing.ClientId, Thumbprint = Core.Certificates.Thumbprint.HexToX5tS256(existing.Sha256) };
+        await AddAuditAsync(AuditAction.Refused, requested.ClientId, requested.Sha256, requested.CreatedBy, _time.GetUtcNow(), NewOperationId(),
+            $"Another encoding of this certificate (same issuer and serial, SHA-256 {existing.Sha256}) was registered first.", null, null, cancellationToken);
+        LogRefused(_logger, requested.Sha256, nameof(RegisterOutcome.IdentityTaken));
+        return new RegisterResult(RegisterOutcome.IdentityTaken, holder);
+    }
+
     /// <summary>The index row and the Registered audit row of a stored binding, in one entity group transaction.</summary>
     private async Task IndexAndAuditAsync(CertificateEntity stored, bool late, CancellationToken cancellationToken)
     {

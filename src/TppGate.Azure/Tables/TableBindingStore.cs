@@ -128,6 +128,12 @@ public sealed partial class TableBindingStore : IBindingStore
             return await ExistingOutcomeAsync(existing, requested, operation, cancellationToken);
         }
 
+        // The identity row before anything else (decision 0011): one encoding per issuer and serial, ever.
+        if (requested.IssuerSerialSha256 is { } identity && await ClaimIdentityAsync(identity, requested, cancellationToken) is { } taken)
+        {
+            return taken;
+        }
+
         // The feed entry goes first (decision 0010): readers treat the certificate as changing until they see
         // the insert land, so whatever fails after this point, no reader keeps "not bound" cached.
         await AppendChangeAsync(sha256, requested.ClientId, ChangeEntity.ActionRegister, operation, cancellationToken);

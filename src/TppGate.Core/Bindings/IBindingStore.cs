@@ -20,6 +20,13 @@ public enum RegisterOutcome
     /// changed. A registration never edits a binding (decision 0010).
     /// </summary>
     SettingsDiffer,
+
+    /// <summary>
+    /// Another certificate with the same issuer and serial number (another encoding of the same signed
+    /// certificate, e.g. an ECDSA signature twin) was registered first; nothing changed. The result's binding is
+    /// that certificate's (its SHA-256 at least), decision 0011.
+    /// </summary>
+    IdentityTaken,
 }
 
 /// <summary>The outcome of a registration, with the binding as stored (the existing one unless created).</summary>

@@ -34,6 +34,12 @@ public sealed class InMemoryBindingStore(TimeProvider? time = null) : IBindingSt
                 return Task.FromResult(new RegisterResult(outcome, existing));
             }
 
+            if (binding.IssuerSerialSha256 is { } identity && _byCertificate.Values.FirstOrDefault(b => b.IssuerSerialSha256 == identity) is { } holder)
+            {
+                _audit.Add(new AuditRecord(binding.ClientId, binding.Sha256, AuditAction.Refused, binding.CreatedBy, now, RegisterOutcome.IdentityTaken.ToString(), null, null));
+                return Task.FromResult(new RegisterResult(RegisterOutcome.IdentityTaken, holder));
+            }
+
             _byCertificate.Add(binding.Sha256, binding);
             _audit.Add(new AuditRecord(binding.ClientId, binding.Sha256, AuditAction.Registered, binding.CreatedBy, now, null, null, binding));
             _changes.Add(new BindingChange(_changes.Count + 1, binding.Sha256, binding.ClientId, BindingChangeKind.Register, now));

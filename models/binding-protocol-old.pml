@@ -1,7 +1,7 @@
 /*
  * TppGate binding protocol BEFORE issue 13 (kept beside binding-protocol-fixed.pml, which it differs from only
  * where the code differed). Spin finds the defects:
- *   spin -a binding-protocol-old.pml && gcc -O2 -DSAFETY -o pan pan.c && ./pan -E        (default: both)
+ *   spin -a binding-protocol-old.pml && gcc -O2 -DSAFETY -o pan pan.c && ./pan       (every fault)
  *   spin -DNO_GAPS -a ...      (feed reads never fail: the lost commit row alone)
  *   spin -DNO_LOST_COMMIT -a ... (every call that wrote the certificate writes its commit row: gaps alone)
  *
@@ -13,18 +13,22 @@
  * cache fresh on any successful read; a look-up stores what it read even before the first feed read.
  *
  * Counterexample trails (spin -t -p; spin 6.5.2, depth-first, first error), summarised:
- *  1. Default (all faults): a request on instance 1 reads certificate 0 ACTIVE and stores it; instance 0's
- *     look-up does the same; the revocation writes its intent row, the certificate (REVOKED) and its commit
- *     row; instance 0's watcher is not scheduled again until both rows are older than LB (a slow or paused
- *     poll), then reads an empty window, marks the cache fresh, and the cached ACTIVE is an allow more than
- *     BOUND rounds after the revocation committed: I3 violated at depth 487 (item 2, "slow polls").
+ *  1. Default (all faults), I3 violated at depth 487 (item 1, slow commit): instance 1's watcher acts on the
+ *     revocation's intent row; its request then reads certificate 0 from storage: ACTIVE; the certificate
+ *     write lands (REVOKED) but the call has not written its commit row (index and audit are slow, then it
+ *     stops); the request stores ACTIVE (nothing invalidated certificate 0 since its read); later feed reads
+ *     act only on other rows, stay fresh, and the cached ACTIVE is an allow more than BOUND rounds after the
+ *     revocation committed.
  *  2. -DNO_GAPS (every instance reads the feed every round): instance 1's watcher reads the revocation's
  *     intent row and invalidates; its request reads storage (still ACTIVE); the certificate write lands; the
  *     request stores ACTIVE (nothing invalidated since its read); the call stops before its commit row (audit
  *     503 / lost response / deadline), and a retry returns AlreadyRevoked writing nothing. Every later read
  *     is fresh and empty: the cached allow outlives the revocation, I3 violated at depth 420 (item 1).
- *  3. -DNO_LOST_COMMIT (certificate write and commit row together): the same as 1, the gap alone (item 2),
- *     I3 violated at depth 461. The start-up case is the same trail with the look-up before the first read.
+ *  3. -DNO_LOST_COMMIT (certificate write and commit row together), I3 violated at depth 461 (item 2, gap):
+ *     instance 0's request reads ACTIVE; the revocation writes intent, certificate and commit rows; the request
+ *     stores ACTIVE (no feed read in between); instance 0's next successful feed read comes after both rows
+ *     are older than LB (failed, throttled or paused polls), sees an empty window, marks the cache fresh, and
+ *     the cached ACTIVE is an allow. Start-up is the same trail with the look-up before the first read.
  * binding-protocol-fixed.pml passes with all of these faults enabled.
  * I1 and I2 hold in today's protocol too: insert-if-absent and replace-under-ETag already guarantee them.
  */

@@ -2,7 +2,7 @@
  * TppGate binding protocol BEFORE issue 13 (kept beside binding-protocol-fixed.pml, which it differs from only
  * where the code differed). Spin finds the defects:
  *   spin -a binding-protocol-old.pml && gcc -O2 -DSAFETY -o pan pan.c && ./pan       (every fault)
- *   spin -DNO_GAPS -a ...      (feed reads never fail: the lost commit row alone)
+ *   spin -DNO_GAPS -a ...      (every instance reads the feed every round: the lost commit row alone)
  *   spin -DNO_LOST_COMMIT -a ... (every call that wrote the certificate writes its commit row: gaps alone)
  *
  * Today's protocol, as modelled: change rows are stamped with the writer's clock (an age here); a call writes

@@ -71,6 +71,14 @@ internal sealed class CertificateEntity : ITableEntity
 
     public string? RevocationReason { get; set; }
 
+    public string? IssuerSerialSha256 { get; set; }
+
+    /// <summary>The registration call that inserted the entity: its own retry after a lost response is its success.</summary>
+    public string? OperationId { get; set; }
+
+    /// <summary>The revocation call that revoked it (likewise).</summary>
+    public string? RevokeOperationId { get; set; }
+
     internal static string PartitionFor(string sha256) => "cert_" + sha256;
 
     internal static CertificateEntity FromBinding(CertificateBinding binding) => new()
@@ -96,6 +104,7 @@ internal sealed class CertificateEntity : ITableEntity
         RevokedBy = binding.RevokedBy,
         RevokedAt = binding.RevokedAt,
         RevocationReason = binding.RevocationReason,
+        IssuerSerialSha256 = binding.IssuerSerialSha256,
     };
 
     /// <summary>The domain record; an unknown status reads as revoked so that corrupt data fails closed.</summary>
@@ -121,5 +130,21 @@ internal sealed class CertificateEntity : ITableEntity
         RevokedBy = RevokedBy,
         RevokedAt = RevokedAt,
         RevocationReason = RevocationReason,
+        IssuerSerialSha256 = IssuerSerialSha256,
     };
+}
+
+/// <summary>
+/// A certificate's permanent identity: partition "id_{sha256(issuer DER || serial)}", row "identity", naming
+/// the SHA-256 of the one encoding ever registered with that issuer and serial. Insert-only, never deleted.
+/// </summary>
+internal sealed class IdentityEntity : TableEntityBase
+{
+    internal const string Row = "identity";
+
+    public string Sha256 { get; set; } = "";
+
+    public string ClientId { get; set; } = "";
+
+    internal static string PartitionFor(string issuerSerialSha256) => "id_" + issuerSerialSha256;
 }

@@ -1,13 +1,17 @@
+using System.Globalization;
+
 namespace TppGate.Azure.Tables;
 
 /// <summary>
-/// One change-log row: partition "change_{yyyyMMddHHmm}" (UTC minute of the writer's clock), row
-/// "{ticks:D19}_{random}". Pollers read the few minute partitions their window touches.
+/// One change-feed entry: partition <see cref="Partition"/>, row "{sequence:D19}". Written in one entity group
+/// transaction with the <see cref="FeedHeadEntity"/> it advances, so sequences have no gaps and commit in order.
+/// It is an intent: written before the certificate write it announces (decision 0010).
 /// </summary>
 internal sealed class ChangeEntity : TableEntityBase
 {
-    internal const string PhaseIntent = "intent";
-    internal const string PhaseCommit = "commit";
+    internal const string Partition = "feed";
+    internal const string ActionRegister = "register";
+    internal const string ActionRevoke = "revoke";
 
     public string ClientId { get; set; } = "";
 
@@ -15,12 +19,23 @@ internal sealed class ChangeEntity : TableEntityBase
 
     public DateTimeOffset At { get; set; }
 
-    /// <summary>"register" or "revoke".</summary>
+    /// <summary><see cref="ActionRegister"/> or <see cref="ActionRevoke"/>.</summary>
     public string Action { get; set; } = "";
 
-    /// <summary><see cref="PhaseIntent"/> (before the certificate write) or <see cref="PhaseCommit"/> (after it).</summary>
-    public string Phase { get; set; } = "";
+    /// <summary>The operation (one store call) that wrote the entry.</summary>
+    public string OperationId { get; set; } = "";
 
-    internal static string PartitionFor(DateTimeOffset at)
-        => "change_" + at.UtcDateTime.ToString("yyyyMMddHHmm", System.Globalization.CultureInfo.InvariantCulture);
+    internal static string RowFor(long sequence) => sequence.ToString("D19", CultureInfo.InvariantCulture);
+}
+
+/// <summary>The feed's head: partition <see cref="ChangeEntity.Partition"/>, row "head" (sorts after every sequence).</summary>
+internal sealed class FeedHeadEntity : TableEntityBase
+{
+    internal const string Row = "head";
+
+    /// <summary>The sequence of the last entry appended.</summary>
+    public long Sequence { get; set; }
+
+    /// <summary>The operation that appended it: a writer whose response was lost recognises its own append.</summary>
+    public string LastOperationId { get; set; } = "";
 }

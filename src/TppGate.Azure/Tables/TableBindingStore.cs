@@ -1,6 +1,3 @@
-using System.Globalization;
-using System.Net.Http;
-using System.Net.Sockets;
 using System.Text.Json;
 using Azure;
 using Azure.Core;
@@ -28,8 +25,6 @@ namespace TppGate.Azure.Tables;
 /// </remarks>
 public sealed partial class TableBindingStore : IBindingStore
 {
-    private const string ActionRegister = "register";
-    private const string ActionRevoke = "revoke";
     private const int MaxRevokeAttempts = 4;
 
     private readonly TableClient _hotPath;
@@ -124,28 +119,41 @@ public sealed partial class TableBindingStore : IBindingStore
             RevokedBy = null,
             RevocationReason = null,
         };
+        var operation = NewOperationId();
 
         await EnsureInitializedAsync(cancellationToken);
-        var existing = await ReadCertificateAsync(_admin, sha256, cancellationToken);
+        var existing = await ReadCertificateEntityAsync(_admin, sha256, cancellationToken);
         if (existing is not null)
         {
-            return await ExistingOutcomeAsync(existing, requested, cancellationToken);
+            return await ExistingOutcomeAsync(existing, requested, operation, cancellationToken);
         }
 
-        // The intent row goes first: if this instance dies after the certificate write, the change is still in
-        // the log. A row whose write then loses the race is harmless: readers re-read the certificate.
-        await WriteChangeAsync(sha256, requested.ClientId, ActionRegister, ChangeEntity.PhaseIntent, cancellationToken);
+        // The identity row before anything else (decision 0011): one encoding per issuer and serial, ever.
+        if (requested.IssuerSerialSha256 is { } identity && await ClaimIdentityAsync(identity, requested, cancellationToken) is { } taken)
+        {
+            return taken;
+        }
+
+        // The feed entry goes first (decision 0010): readers treat the certificate as changing until they see
+        // the insert land, so whatever fails after this point, no reader keeps "not bound" cached.
+        await AppendChangeAsync(sha256, requested.ClientId, ChangeEntity.ActionRegister, operation, cancellationToken);
         var entity = CertificateEntity.FromBinding(requested);
+        entity.OperationId = operation;
         if (!await TryAddAsync(entity, cancellationToken))
         {
-            var winner = await ReadCertificateAsync(_admin, sha256, cancellationToken)
+            var winner = await ReadCertificateEntityAsync(_admin, sha256, cancellationToken)
                          ?? throw new BindingStoreUnavailableException("A certificate entity reported as existing could not be read.");
-            return await ExistingOutcomeAsync(winner, requested, cancellationToken);
+            if (!string.Equals(winner.OperationId, operation, StringComparison.Ordinal))
+            {
+                return await ExistingOutcomeAsync(winner, requested, operation, cancellationToken);
+            }
+
+            // 409 on our own insert: its response was lost and the SDK's retry met what the first try wrote.
+            entity = winner;
         }
 
         var stored = entity.ToBinding();
-        await IndexAndAuditAsync(stored, late: false, cancellationToken);
-        await WriteChangeAsync(sha256, stored.ClientId, ActionRegister, ChangeEntity.PhaseCommit, cancellationToken);
+        await IndexAndAuditAsync(entity, late: false, cancellationToken);
         LogRegistered(_logger, sha256, stored.CreatedBy);
         return new RegisterResult(RegisterOutcome.Created, stored);
     }
@@ -161,7 +169,8 @@ public sealed partial class TableBindingStore : IBindingStore
         }
 
         await EnsureInitializedAsync(cancellationToken);
-        var intentWritten = false;
+        var operation = NewOperationId();
+        var appended = false;
         for (var attempt = 0; attempt < MaxRevokeAttempts; attempt++)
         {
             var current = await ReadCertificateEntityAsync(_admin, key, cancellationToken);
@@ -170,39 +179,42 @@ public sealed partial class TableBindingStore : IBindingStore
                 return new RevokeResult(RevokeOutcome.NotFound, null);
             }
 
-            var before = current.ToBinding();
-            if (before.Status == BindingStatus.Revoked)
+            if (current.Status != CertificateEntity.StatusActive)
             {
-                return new RevokeResult(RevokeOutcome.AlreadyRevoked, before);
+                // Revoked already, by this call (a lost response) or another: either way its index and audit
+                // rows are made sure of, so a retry repairs what an interrupted revocation left out.
+                await RecordRevocationAsync(current, cancellationToken);
+                var ours = string.Equals(current.RevokeOperationId, operation, StringComparison.Ordinal);
+                return new RevokeResult(ours ? RevokeOutcome.Revoked : RevokeOutcome.AlreadyRevoked, current.ToBinding());
             }
 
-            // Before the certificate write, so that no revocation can be committed without a change row.
-            if (!intentWritten)
+            // Before the certificate write, so that no revocation can be committed without a feed entry.
+            if (!appended)
             {
-                await WriteChangeAsync(key, clientId, ActionRevoke, ChangeEntity.PhaseIntent, cancellationToken);
-                intentWritten = true;
+                await AppendChangeAsync(key, clientId, ChangeEntity.ActionRevoke, operation, cancellationToken);
+                appended = true;
             }
 
-            var now = _time.GetUtcNow();
-            var revoked = CertificateEntity.FromBinding(before with
+            var revoked = CertificateEntity.FromBinding(current.ToBinding() with
             {
                 Status = BindingStatus.Revoked,
                 RevokedBy = actor,
-                RevokedAt = now,
+                // Whole milliseconds, so the stored value (and the audit row key made from it) reads back exactly.
+                RevokedAt = DateTimeOffset.FromUnixTimeMilliseconds(_time.GetUtcNow().ToUnixTimeMilliseconds()),
                 RevocationReason = reason,
             });
+            revoked.OperationId = current.OperationId;
+            revoked.RevokeOperationId = operation;
             if (!await TryReplaceAsync(revoked, current.ETag, cancellationToken))
             {
-                // Someone changed the entity since the read (only a concurrent revocation can): read again.
+                // The entity changed since the read: a concurrent revocation, or this one whose response was
+                // lost. The next read tells which.
                 continue;
             }
 
-            var after = revoked.ToBinding();
-            await EnsureIndexedAsync(before, cancellationToken);
-            await AddAuditAsync(AuditAction.Revoked, clientId, key, actor, now, reason, before, after, cancellationToken);
-            await WriteChangeAsync(key, clientId, ActionRevoke, ChangeEntity.PhaseCommit, cancellationToken);
+            await RecordRevocationAsync(revoked, cancellationToken);
             LogRevoked(_logger, key, actor);
-            return new RevokeResult(RevokeOutcome.Revoked, after);
+            return new RevokeResult(RevokeOutcome.Revoked, revoked.ToBinding());
         }
 
         throw new BindingStoreUnavailableException("The certificate entity kept changing during revocation.");
@@ -220,99 +232,6 @@ public sealed partial class TableBindingStore : IBindingStore
         return await ReadCertificateAsync(_hotPath, key, cancellationToken);
     }
 
-    /// <inheritdoc />
-    public async Task<IReadOnlyList<CertificateBinding>> GetByClientAsync(string clientId, CancellationToken cancellationToken = default)
-    {
-        if (!BindingKeys.IsValidClientId(clientId))
-        {
-            return [];
-        }
-
-        await EnsureInitializedAsync(cancellationToken);
-        var partition = ClientIndexEntity.PartitionFor(clientId);
-        var filter = TableClient.CreateQueryFilter(
-            $"PartitionKey eq {partition} and RowKey ge {ClientIndexEntity.RowPrefix} and RowKey lt {ClientIndexEntity.RowPrefixEnd}");
-        var index = await QueryAsync<ClientIndexEntity>(filter, int.MaxValue, cancellationToken);
-
-        var reads = index.Select(row => ReadCertificateAsync(_admin, row.Sha256, cancellationToken));
-        var bindings = await Task.WhenAll(reads);
-
-        // The index only names certificates; the certificate entity decides (a hashed key cannot collide in
-        // practice, but a listing must never show another client's binding even then).
-        return [.. bindings
-            .OfType<CertificateBinding>()
-            .Where(b => string.Equals(b.ClientId, clientId, StringComparison.Ordinal))
-            .OrderBy(b => b.CreatedAt)
-            .ThenBy(b => b.Sha256, StringComparer.Ordinal)];
-    }
-
-    /// <inheritdoc />
-    public async Task<IReadOnlyList<AuditRecord>> GetAuditAsync(string clientId, CancellationToken cancellationToken = default)
-    {
-        if (!BindingKeys.IsValidClientId(clientId))
-        {
-            return [];
-        }
-
-        await EnsureInitializedAsync(cancellationToken);
-        var partition = ClientIndexEntity.PartitionFor(clientId);
-        var filter = TableClient.CreateQueryFilter(
-            $"PartitionKey eq {partition} and RowKey ge {AuditEntity.RowPrefix} and RowKey lt {AuditEntity.RowPrefixEnd}");
-        var rows = await QueryAsync<AuditEntity>(filter, int.MaxValue, cancellationToken);
-        return [.. rows
-            .Where(r => string.Equals(r.ClientId, clientId, StringComparison.Ordinal))
-            .OrderBy(r => r.RowKey, StringComparer.Ordinal)
-            .Select(ToAuditRecord)];
-    }
-
-    /// <inheritdoc />
-    /// <remarks>
-    /// Scans the certificate partitions with a server-side filter, page by page, and stops at
-    /// <see cref="TableBindingStoreOptions.MaxExpiringResults"/> (logged). Meant for admin reports, not the hot path.
-    /// </remarks>
-    public async Task<IReadOnlyList<CertificateBinding>> GetExpiringAsync(DateTimeOffset before, CancellationToken cancellationToken = default)
-    {
-        await EnsureInitializedAsync(cancellationToken);
-        const string FirstCertificatePartition = "cert_";
-        const string AfterCertificatePartitions = "cert`";
-        var filter = TableClient.CreateQueryFilter(
-            $"PartitionKey ge {FirstCertificatePartition} and PartitionKey lt {AfterCertificatePartitions} and RowKey eq {CertificateEntity.Row} and Status eq {CertificateEntity.StatusActive} and NotAfter lt {before.ToUniversalTime()}");
-        var rows = await QueryAsync<CertificateEntity>(filter, _options.MaxExpiringResults, cancellationToken);
-        if (rows.Count >= _options.MaxExpiringResults)
-        {
-            LogExpiringTruncated(_logger, _options.MaxExpiringResults);
-        }
-
-        return [.. rows.Select(r => r.ToBinding()).OrderBy(b => b.NotAfter).ThenBy(b => b.Sha256, StringComparer.Ordinal)];
-    }
-
-    /// <inheritdoc />
-    /// <remarks>
-    /// Reads one partition per UTC minute from <paramref name="since"/> up to now plus
-    /// <see cref="TableBindingStoreOptions.ClockSkewAllowance"/>. A row is stamped with its writer's clock, so
-    /// callers poll with a look-back window larger than the clock skew between instances plus a write's
-    /// duration. A change appears twice (before and after the certificate write); callers re-read the
-    /// certificate for each and need not de-duplicate.
-    /// </remarks>
-    public async Task<IReadOnlyList<BindingChange>> GetChangesSinceAsync(DateTimeOffset since, CancellationToken cancellationToken = default)
-    {
-        await EnsureInitializedAsync(cancellationToken);
-        var from = since.ToUniversalTime();
-        var until = _time.GetUtcNow() + _options.ClockSkewAllowance;
-        var lowRow = RowTime(from);
-        var changes = new List<ChangeEntity>();
-        for (var minute = Truncate(from); minute <= until; minute = minute.AddMinutes(1))
-        {
-            var partition = ChangeEntity.PartitionFor(minute);
-            var filter = TableClient.CreateQueryFilter($"PartitionKey eq {partition} and RowKey ge {lowRow}");
-            changes.AddRange(await QueryAsync<ChangeEntity>(filter, int.MaxValue, cancellationToken));
-        }
-
-        return [.. changes
-            .OrderBy(c => c.RowKey, StringComparer.Ordinal)
-            .Select(c => new BindingChange(c.Sha256, c.ClientId, c.At, c.PartitionKey + "/" + c.RowKey))];
-    }
-
     private static TableClientOptions CreateClientOptions(int maxRetries, TimeSpan networkTimeout, TimeSpan delay, RetryMode mode)
     {
         var options = new TableClientOptions();
@@ -324,12 +243,7 @@ public sealed partial class TableBindingStore : IBindingStore
         return options;
     }
 
-    private static DateTimeOffset Truncate(DateTimeOffset at)
-        => new(at.Year, at.Month, at.Day, at.Hour, at.Minute, 0, TimeSpan.Zero);
-
-    private static string RowTime(DateTimeOffset at) => at.UtcTicks.ToString("D19", CultureInfo.InvariantCulture);
-
-    private static string NewRowKey(string prefix, DateTimeOffset at) => prefix + RowTime(at) + "_" + Guid.NewGuid().ToString("N");
+    private static string NewOperationId() => Guid.NewGuid().ToString("N");
 
     private static AuditRecord ToAuditRecord(AuditEntity row) => new(
         row.ClientId,
@@ -348,15 +262,13 @@ public sealed partial class TableBindingStore : IBindingStore
         => binding is null ? null : JsonSerializer.Serialize(CertificateEntity.FromBinding(binding), EntityJson.Default.CertificateEntity);
 
     /// <summary>
-    /// True for failures of the dependency. The caller's own cancellation is not one: it propagates as is.
-    /// Azure.Core reports a per-try timeout as a cancellation and exhausted retries as an AggregateException.
+    /// True for every failure but the caller's own cancellation, which propagates as is. Storage statuses,
+    /// per-try timeouts (Azure.Core reports them as cancellations), exhausted retries (AggregateException),
+    /// refused connections and credential failures (AuthenticationFailedException from managed identity,
+    /// CredentialUnavailableException) all mean the same to a caller: the store is unavailable, fail closed.
     /// </summary>
-    private static bool IsDependencyFailure(Exception ex, CancellationToken cancellationToken) => ex switch
-    {
-        OperationCanceledException => !cancellationToken.IsCancellationRequested,
-        RequestFailedException or AggregateException or HttpRequestException or IOException or SocketException or TimeoutException => true,
-        _ => false,
-    };
+    private static bool IsDependencyFailure(Exception ex, CancellationToken cancellationToken)
+        => ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested;
 
     private BindingStoreUnavailableException Unavailable(string operation, Exception ex)
     {
@@ -432,163 +344,6 @@ public sealed partial class TableBindingStore : IBindingStore
         {
             throw Unavailable("replace certificate", ex);
         }
-    }
-
-    private async Task<RegisterResult> ExistingOutcomeAsync(CertificateBinding existing, CertificateBinding requested, CancellationToken cancellationToken)
-    {
-        if (existing.Status == BindingStatus.Revoked)
-        {
-            await AddAuditAsync(AuditAction.Refused, requested.ClientId, existing.Sha256, requested.CreatedBy, _time.GetUtcNow(),
-                "The certificate's binding was revoked; it cannot be bound again.", null, null, cancellationToken);
-            LogRefused(_logger, existing.Sha256, nameof(RegisterOutcome.Blocked));
-            return new RegisterResult(RegisterOutcome.Blocked, existing);
-        }
-
-        if (string.Equals(existing.ClientId, requested.ClientId, StringComparison.Ordinal))
-        {
-            // Idempotent: nothing is written, except the index and audit rows a crashed registration left out.
-            await EnsureIndexedAsync(existing, cancellationToken);
-            return new RegisterResult(RegisterOutcome.AlreadyBound, existing);
-        }
-
-        await AddAuditAsync(AuditAction.Refused, requested.ClientId, existing.Sha256, requested.CreatedBy, _time.GetUtcNow(),
-            "The certificate is bound to another client.", null, null, cancellationToken);
-        LogRefused(_logger, existing.Sha256, nameof(RegisterOutcome.BoundElsewhere));
-        return new RegisterResult(RegisterOutcome.BoundElsewhere, existing);
-    }
-
-    /// <summary>Adds the client's index row and its Registered audit row in one entity group transaction.</summary>
-    private async Task IndexAndAuditAsync(CertificateBinding stored, bool late, CancellationToken cancellationToken)
-    {
-        var partition = ClientIndexEntity.PartitionFor(stored.ClientId);
-        var now = _time.GetUtcNow();
-        var index = new ClientIndexEntity
-        {
-            PartitionKey = partition,
-            RowKey = ClientIndexEntity.RowPrefix + stored.Sha256,
-            ClientId = stored.ClientId,
-            Sha256 = stored.Sha256,
-            CreatedAt = stored.CreatedAt,
-        };
-        var audit = NewAudit(partition, AuditAction.Registered, stored.ClientId, stored.Sha256, stored.CreatedBy,
-            late ? now : stored.CreatedAt,
-            late ? "Recorded late: the registration was interrupted before its index and audit rows were written." : stored.Note,
-            null, stored, now);
-        try
-        {
-            await _admin.SubmitTransactionAsync(
-                [new TableTransactionAction(TableTransactionActionType.Add, index), new TableTransactionAction(TableTransactionActionType.Add, audit)],
-                cancellationToken);
-        }
-        catch (RequestFailedException ex) when (ex.Status == 409)
-        {
-            // The index row exists: a concurrent repair wrote it together with the Registered audit row.
-        }
-        catch (Exception ex) when (IsDependencyFailure(ex, cancellationToken))
-        {
-            throw Unavailable("write index and audit", ex);
-        }
-    }
-
-    private async Task EnsureIndexedAsync(CertificateBinding stored, CancellationToken cancellationToken)
-    {
-        bool exists;
-        try
-        {
-            var response = await _admin.GetEntityIfExistsAsync<ClientIndexEntity>(
-                ClientIndexEntity.PartitionFor(stored.ClientId), ClientIndexEntity.RowPrefix + stored.Sha256, cancellationToken: cancellationToken);
-            exists = response.HasValue;
-        }
-        catch (Exception ex) when (IsDependencyFailure(ex, cancellationToken))
-        {
-            throw Unavailable("read index", ex);
-        }
-
-        if (!exists)
-        {
-            LogRepairingIndex(_logger, stored.Sha256);
-            await IndexAndAuditAsync(stored, late: true, cancellationToken);
-        }
-    }
-
-    private async Task AddAuditAsync(
-        AuditAction action, string clientId, string sha256, string actor, DateTimeOffset at, string? reason,
-        CertificateBinding? before, CertificateBinding? after, CancellationToken cancellationToken)
-    {
-        var row = NewAudit(ClientIndexEntity.PartitionFor(clientId), action, clientId, sha256, actor, at, reason, before, after, _time.GetUtcNow());
-        try
-        {
-            await _admin.AddEntityAsync(row, cancellationToken);
-        }
-        catch (Exception ex) when (IsDependencyFailure(ex, cancellationToken))
-        {
-            throw Unavailable("write audit", ex);
-        }
-    }
-
-    private static AuditEntity NewAudit(
-        string partition, AuditAction action, string clientId, string sha256, string actor, DateTimeOffset at, string? reason,
-        CertificateBinding? before, CertificateBinding? after, DateTimeOffset written) => new()
-        {
-            PartitionKey = partition,
-            RowKey = NewRowKey(AuditEntity.RowPrefix, written),
-            ClientId = clientId,
-            Sha256 = sha256,
-            Action = action.ToString(),
-            Actor = actor,
-            At = at,
-            Reason = reason,
-            Before = ToJson(before),
-            After = ToJson(after),
-        };
-
-    private async Task WriteChangeAsync(string sha256, string clientId, string action, string phase, CancellationToken cancellationToken)
-    {
-        var at = _time.GetUtcNow();
-        var row = new ChangeEntity
-        {
-            PartitionKey = ChangeEntity.PartitionFor(at),
-            RowKey = NewRowKey("", at),
-            ClientId = clientId,
-            Sha256 = sha256,
-            At = at,
-            Action = action,
-            Phase = phase,
-        };
-        try
-        {
-            await _admin.AddEntityAsync(row, cancellationToken);
-        }
-        catch (Exception ex) when (IsDependencyFailure(ex, cancellationToken))
-        {
-            throw Unavailable("write change", ex);
-        }
-    }
-
-    private async Task<List<T>> QueryAsync<T>(string filter, int limit, CancellationToken cancellationToken)
-        where T : class, ITableEntity, new()
-    {
-        var rows = new List<T>();
-        try
-        {
-            await foreach (var page in _admin.QueryAsync<T>(filter, maxPerPage: 1000, cancellationToken: cancellationToken).AsPages())
-            {
-                foreach (var row in page.Values)
-                {
-                    rows.Add(row);
-                    if (rows.Count >= limit)
-                    {
-                        return rows;
-                    }
-                }
-            }
-        }
-        catch (Exception ex) when (IsDependencyFailure(ex, cancellationToken))
-        {
-            throw Unavailable("query", ex);
-        }
-
-        return rows;
     }
 
     [LoggerMessage(EventId = 2001, EventName = "BindingRegistered", Level = LogLevel.Information,

@@ -62,6 +62,12 @@ public sealed class TableBindingStoreOptions
     /// </summary>
     public TimeSpan ClockSkewAllowance { get; set; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>
+    /// How old a change-feed entry must be before the retention timer deletes it (only once its change has
+    /// landed). An instance that has not read the feed for longer than this clears its cache once. Default 1 hour.
+    /// </summary>
+    public TimeSpan ChangeRetention { get; set; } = TimeSpan.FromHours(1);
+
     /// <summary>The most bindings <see cref="TableBindingStore.GetExpiringAsync"/> returns (it scans). Default 10,000.</summary>
     public int MaxExpiringResults { get; set; } = 10_000;
 }

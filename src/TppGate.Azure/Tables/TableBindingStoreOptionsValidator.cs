@@ -24,9 +24,11 @@ internal sealed class TableBindingStoreOptionsValidator : IValidateOptions<Table
             failures.Add("Set Bindings:ConnectionString, Bindings:TableServiceUri, or Bindings:Connection naming a connection string or a section with tableServiceUri.");
         }
 
-        if (options.TableServiceUri is { } uri && (!uri.IsAbsoluteUri || (uri.Scheme != Uri.UriSchemeHttps && !uri.IsLoopback)))
+        // A token credential is only ever sent over TLS: Azure.Core refuses bearer tokens on http at the first
+        // request, which would otherwise surface as "storage unavailable" on every call instead of at start-up.
+        if (options.TableServiceUri is { } uri && (!uri.IsAbsoluteUri || uri.Scheme != Uri.UriSchemeHttps))
         {
-            failures.Add("Bindings:TableServiceUri must be an absolute https URI (http only on loopback).");
+            failures.Add("Bindings:TableServiceUri must be an absolute https URI (it is used with a token credential); for Azurite use Bindings:ConnectionString.");
         }
 
         CheckTimeout(failures, nameof(options.HotPathNetworkTimeout), options.HotPathNetworkTimeout);
@@ -39,6 +41,11 @@ internal sealed class TableBindingStoreOptionsValidator : IValidateOptions<Table
         if (options.HotPathRetryDelay < TimeSpan.Zero || options.AdminRetryDelay < TimeSpan.Zero || options.ClockSkewAllowance < TimeSpan.Zero)
         {
             failures.Add("Bindings delays and the clock skew allowance cannot be negative.");
+        }
+
+        if (options.ChangeRetention < TimeSpan.FromMinutes(1))
+        {
+            failures.Add("Bindings:ChangeRetention must be at least 1 minute.");
         }
 
         if (options.MaxExpiringResults < 1)

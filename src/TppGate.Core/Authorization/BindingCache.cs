@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using TppGate.Core.Bindings;
 
 namespace TppGate.Core.Authorization;
@@ -7,12 +8,21 @@ namespace TppGate.Core.Authorization;
 /// feed read has succeeded within the propagation bound, every look-up misses and goes to storage, so a
 /// revocation elsewhere can never be outlived by a cached allow.
 /// </summary>
+/// <remarks>
+/// A certificate with a change announced in the feed whose write has not been seen to land is <em>pending</em>:
+/// it is never cached until <see cref="Resolve"/>, so a write that lands late (or never) cannot leave a stale
+/// value behind. <see cref="Clear"/> drops everything when the feed cannot prove it was read without a gap.
+/// See docs/decisions/0010-write-protocol-and-change-feed.md.
+/// </remarks>
 public sealed class BindingCache
 {
     private readonly TwoGenerationCache<string, Entry> _entries;
+    private readonly ConcurrentDictionary<string, BindingChangeKind> _pending = new(StringComparer.Ordinal);
+    private readonly Lock _writeLock = new();
     private readonly TimeProvider _time;
     private readonly TimeSpan _bound;
     private long _epoch;
+    private int _pendingCount;
     private long _lastFeedReadTicks = long.MinValue;
 
     /// <summary>Creates a cache of at most <see cref="AuthorizerOptions.BindingCacheSize"/> entries.</summary>
@@ -43,11 +53,14 @@ public sealed class BindingCache
     /// <summary>A token to pass to <see cref="Store"/>: a store is dropped if anything was invalidated since.</summary>
     public long Epoch => Interlocked.Read(ref _epoch);
 
+    /// <summary>The certificates with an announced change not yet seen to land, and the state announced.</summary>
+    public IReadOnlyCollection<KeyValuePair<string, BindingChangeKind>> Pending => [.. _pending];
+
     /// <summary>Looks up a certificate; <paramref name="binding"/> is null for a cached "not bound".</summary>
     public bool TryGet(string sha256, out CertificateBinding? binding)
     {
         binding = null;
-        if (!IsFresh || !_entries.TryGet(sha256, out var entry))
+        if (!IsFresh || (Volatile.Read(ref _pendingCount) > 0 && _pending.ContainsKey(sha256)) || !_entries.TryGet(sha256, out var entry))
         {
             return false;
         }
@@ -56,26 +69,88 @@ public sealed class BindingCache
         return true;
     }
 
-    /// <summary>Caches what storage said, unless an invalidation happened after <paramref name="epoch"/> was taken.</summary>
+    /// <summary>
+    /// Caches what storage said, unless an invalidation happened after <paramref name="epoch"/> was taken or
+    /// the certificate is pending.
+    /// </summary>
     public void Store(string sha256, CertificateBinding? binding, long epoch)
     {
-        _entries.Set(sha256, new Entry(binding));
-        if (Epoch != epoch)
+        // Under the lock that invalidations take, so that a value read before a change can never be set after
+        // the invalidation that announced it (not even for an instant a lock-free TryGet could see).
+        lock (_writeLock)
         {
-            // A change arrived while storage was being read: what was read may predate it.
-            _entries.Remove(sha256);
+            if (Epoch == epoch && !_pending.ContainsKey(sha256))
+            {
+                _entries.Set(sha256, new Entry(binding));
+            }
         }
     }
 
     /// <summary>Forgets a certificate's binding (a change was seen).</summary>
     public void Invalidate(string sha256)
     {
-        Interlocked.Increment(ref _epoch);
-        _entries.Remove(sha256);
+        lock (_writeLock)
+        {
+            InvalidateLocked(sha256);
+        }
+    }
+
+    /// <summary>
+    /// Marks a certificate as changing (an entry of the feed announced <paramref name="kind"/>): it is not cached
+    /// until <see cref="Resolve"/>. A revocation outranks a registration announced for the same certificate.
+    /// </summary>
+    public void MarkPending(string sha256, BindingChangeKind kind)
+    {
+        // Pending first, then the epoch: a read that started before this is dropped by the epoch, one that
+        // started after it by the pending check in Store.
+        lock (_writeLock)
+        {
+            if (_pending.TryAdd(sha256, kind))
+            {
+                Interlocked.Increment(ref _pendingCount);
+            }
+            else if (kind == BindingChangeKind.Revoke)
+            {
+                _pending[sha256] = kind;
+            }
+
+            InvalidateLocked(sha256);
+        }
+    }
+
+    /// <summary>Ends a certificate's pending state: storage was seen to hold the announced state.</summary>
+    public void Resolve(string sha256)
+    {
+        lock (_writeLock)
+        {
+            if (_pending.TryRemove(sha256, out _))
+            {
+                Interlocked.Decrement(ref _pendingCount);
+            }
+
+            // A read taken while pending may predate the write that resolved it.
+            InvalidateLocked(sha256);
+        }
+    }
+
+    /// <summary>Drops every cached binding (pending certificates stay pending).</summary>
+    public void Clear()
+    {
+        lock (_writeLock)
+        {
+            Interlocked.Increment(ref _epoch);
+            _entries.Clear();
+        }
     }
 
     /// <summary>Records a successful change-feed read made at <paramref name="at"/>.</summary>
     public void MarkFeedRead(DateTimeOffset at) => Interlocked.Exchange(ref _lastFeedReadTicks, at.UtcTicks);
+
+    private void InvalidateLocked(string sha256)
+    {
+        Interlocked.Increment(ref _epoch);
+        _entries.Remove(sha256);
+    }
 
     private sealed record Entry(CertificateBinding? Binding);
 }

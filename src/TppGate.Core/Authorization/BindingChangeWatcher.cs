@@ -3,18 +3,27 @@ using TppGate.Core.Bindings;
 namespace TppGate.Core.Authorization;
 
 /// <summary>
-/// Reads the binding change feed every <see cref="AuthorizerOptions.ChangePollInterval"/> and invalidates what
-/// changed, so a registration or revocation on any instance takes effect here within the propagation bound
-/// without a storage read per request. Hosts run <see cref="RunAsync"/> in the background.
+/// Reads the binding change feed every <see cref="AuthorizerOptions.ChangePollInterval"/> from the position it
+/// reached last time, so a registration or revocation on any instance takes effect here within the propagation
+/// bound without a storage read per request. Hosts run <see cref="RunAsync"/> in the background.
 /// </summary>
+/// <remarks>
+/// Each entry marks its certificate pending in the <see cref="BindingCache"/>; a pending certificate is read
+/// from storage on every request until a read shows the announced state. A read that cannot prove it saw every
+/// entry since the last one (the first read, or entries removed before they were read) clears the cache.
+/// See docs/decisions/0010-write-protocol-and-change-feed.md.
+/// </remarks>
 public sealed class BindingChangeWatcher(IBindingStore store, BindingCache cache, AuthorizerOptions options, TimeProvider time)
 {
-    // Changes already acted on. The look-back window returns each change for 30 s; invalidating it again on
-    // every read would drop a freshly re-read binding once a second and send its requests to storage.
-    private readonly Dictionary<BindingChange, DateTimeOffset> _seen = [];
+    private const int ParallelChecks = 8;
+    private readonly SemaphoreSlim _oneAtATime = new(1, 1);
+    private long _position = -1;
 
     /// <summary>The last failure, for health and logs; null after a successful read.</summary>
     public Exception? LastError { get; private set; }
+
+    /// <summary>The feed position reached (-1 before the first successful read).</summary>
+    public long Position => Interlocked.Read(ref _position);
 
     /// <summary>Reads the feed until <paramref name="cancellationToken"/> is cancelled. Never throws otherwise.</summary>
     public async Task RunAsync(CancellationToken cancellationToken = default)
@@ -28,43 +37,75 @@ public sealed class BindingChangeWatcher(IBindingStore store, BindingCache cache
         while (await timer.WaitForNextTickAsync(cancellationToken));
     }
 
-    /// <summary>One read of the feed: invalidates every certificate changed within the look-back window.</summary>
+    /// <summary>
+    /// One read of the feed: marks every announced certificate pending, resolves the pending ones storage now
+    /// shows in their announced state, and records the read as fresh. Never throws except for the caller's
+    /// own cancellation: any failure is <see cref="LastError"/> and a false result.
+    /// </summary>
     /// <returns>True when the read succeeded.</returns>
     public async Task<bool> PollOnceAsync(CancellationToken cancellationToken = default)
     {
         var startedAt = time.GetUtcNow();
+        await _oneAtATime.WaitAsync(cancellationToken);
         try
         {
             using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             deadline.CancelAfter(options.ChangePollInterval + options.Deadline);
-            var since = startedAt - options.ChangeLookBack;
-            var changes = await store.GetChangesSinceAsync(since, deadline.Token);
-            lock (_seen)
+            var read = await store.ReadChangesAsync(Position, deadline.Token);
+            if (!read.Complete)
             {
-                foreach (var change in changes)
-                {
-                    if (_seen.TryAdd(change, startedAt))
-                    {
-                        cache.Invalidate(change.Sha256);
-                    }
-                }
-
-                // Forget what can no longer come back, with one more window to spare for writers' clock skew.
-                foreach (var old in _seen.Where(e => e.Value < since - options.ChangeLookBack).Select(e => e.Key).ToArray())
-                {
-                    _seen.Remove(old);
-                }
+                // Entries may be missing between what this instance cached and now: trust nothing cached.
+                cache.Clear();
             }
 
-            // Freshness counts from when the read started: a change written after that is seen next time.
+            foreach (var change in read.Changes)
+            {
+                cache.MarkPending(change.Sha256, change.Kind);
+            }
+
+            Interlocked.Exchange(ref _position, Math.Max(read.Position, Position));
+            await ResolvePendingAsync(deadline.Token);
+
+            // Freshness counts from when the read started: an entry written after that is seen next time.
             cache.MarkFeedRead(startedAt);
             LastError = null;
             return true;
         }
-        catch (Exception ex) when (ex is BindingStoreUnavailableException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             LastError = ex;
             return false;
         }
+        finally
+        {
+            _oneAtATime.Release();
+        }
+    }
+
+    private async Task ResolvePendingAsync(CancellationToken cancellationToken)
+    {
+        var pending = cache.Pending;
+        if (pending.Count == 0)
+        {
+            return;
+        }
+
+        await Parallel.ForEachAsync(
+            pending,
+            new ParallelOptions { MaxDegreeOfParallelism = ParallelChecks, CancellationToken = cancellationToken },
+            async (entry, ct) =>
+            {
+                try
+                {
+                    if (BindingChange.IsResolved(entry.Value, await store.GetByCertificateAsync(entry.Key, ct)))
+                    {
+                        cache.Resolve(entry.Key);
+                    }
+                }
+                catch (BindingStoreUnavailableException)
+                {
+                    // Stays pending: requests for it keep reading storage, which is always safe.
+                }
+            });
     }
 }

@@ -81,6 +81,27 @@ public sealed record CertificateBinding
     public string? RevocationReason { get; init; }
 
     /// <summary>
+    /// SHA-256 (hex) over the issuer Name's DER followed by the serial number's bytes: what identifies the
+    /// certificate whatever its encoding. Two encodings of one signed certificate (an ECDSA signature with s
+    /// replaced by n - s) share it while their SHA-256 differ; registration refuses a second certificate with
+    /// it (decision 0011). Null for bindings described without a certificate.
+    /// </summary>
+    public string? IssuerSerialSha256 { get; init; }
+
+    /// <summary>The <see cref="IssuerSerialSha256"/> of a certificate.</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="certificate"/> is null.</exception>
+    public static string IssuerSerialHash(X509Certificate2 certificate)
+    {
+        ArgumentNullException.ThrowIfNull(certificate);
+        var issuer = certificate.IssuerName.RawData;
+        var serial = certificate.SerialNumberBytes.Span;
+        var buffer = new byte[issuer.Length + serial.Length];
+        issuer.CopyTo(buffer, 0);
+        serial.CopyTo(buffer.AsSpan(issuer.Length));
+        return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(buffer));
+    }
+
+    /// <summary>
     /// An active binding of <paramref name="certificate"/> to <paramref name="clientId"/>, described from the
     /// certificate itself (thumbprints, names, validity) and its eIDAS content (orgId, roles, NCA).
     /// </summary>
@@ -106,6 +127,7 @@ public sealed record CertificateBinding
             Status = BindingStatus.Active,
             CreatedBy = createdBy,
             CreatedAt = createdAt,
+            IssuerSerialSha256 = IssuerSerialHash(certificate),
         };
     }
 
@@ -114,4 +136,20 @@ public sealed record CertificateBinding
         => Status == BindingStatus.Active
            && (ActiveFrom is null || at >= ActiveFrom)
            && (ActiveUntil is null || at < ActiveUntil);
+
+    /// <summary>
+    /// True when <paramref name="other"/> asks for the same settings a registration chooses: the activation
+    /// window (to the millisecond, the precision storage keeps for certain) and the note. Who asked and when
+    /// do not count, so a retried registration is the same request.
+    /// </summary>
+    public bool HasSameSettings(CertificateBinding other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        return SameInstant(ActiveFrom, other.ActiveFrom)
+               && SameInstant(ActiveUntil, other.ActiveUntil)
+               && string.Equals(Note ?? "", other.Note ?? "", StringComparison.Ordinal);
+    }
+
+    private static bool SameInstant(DateTimeOffset? a, DateTimeOffset? b)
+        => a is null || b is null ? a is null && b is null : a.Value.ToUnixTimeMilliseconds() == b.Value.ToUnixTimeMilliseconds();
 }

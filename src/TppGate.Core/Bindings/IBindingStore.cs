@@ -14,6 +14,19 @@ public enum RegisterOutcome
 
     /// <summary>The certificate's binding was revoked; it can never be bound again.</summary>
     Blocked,
+
+    /// <summary>
+    /// The certificate is bound to the same client with other settings (activation window or note); nothing
+    /// changed. A registration never edits a binding (decision 0010).
+    /// </summary>
+    SettingsDiffer,
+
+    /// <summary>
+    /// Another certificate with the same issuer and serial number (another encoding of the same signed
+    /// certificate, e.g. an ECDSA signature twin) was registered first; nothing changed. The result's binding is
+    /// that certificate's (its SHA-256 at least), decision 0011.
+    /// </summary>
+    IdentityTaken,
 }
 
 /// <summary>The outcome of a registration, with the binding as stored (the existing one unless created).</summary>
@@ -35,12 +48,51 @@ public enum RevokeOutcome
 /// <summary>The outcome of a revocation, with the binding as stored (null when not found).</summary>
 public sealed record RevokeResult(RevokeOutcome Outcome, CertificateBinding? Binding);
 
-/// <summary>A change to a binding, as other instances learn of it.</summary>
-/// <param name="Sha256">The certificate whose binding changed.</param>
+/// <summary>What a change announces: the state the certificate's binding moves to once the write lands.</summary>
+public enum BindingChangeKind
+{
+    /// <summary>A registration: the certificate becomes bound.</summary>
+    Register = 1,
+
+    /// <summary>A revocation: the certificate's binding becomes revoked.</summary>
+    Revoke,
+}
+
+/// <summary>
+/// One entry of the change feed. It is written BEFORE the certificate write it announces (an intent): a
+/// reader treats the certificate as changing until a read of it shows the announced state
+/// (<see cref="IsResolvedBy"/>), because the write may land later or never (decision 0010).
+/// </summary>
+/// <param name="Sequence">The entry's position in the feed: 1, 2, 3, ... without gaps, in commit order.</param>
+/// <param name="Sha256">The certificate whose binding changes.</param>
 /// <param name="ClientId">The client concerned.</param>
-/// <param name="At">When it changed (the writer's clock).</param>
-/// <param name="Id">What tells this change from another of the same certificate at the same instant (a row key).</param>
-public sealed record BindingChange(string Sha256, string ClientId, DateTimeOffset At, string? Id = null);
+/// <param name="Kind">The state announced.</param>
+/// <param name="At">When the entry was written (the writer's clock; informative only).</param>
+public sealed record BindingChange(long Sequence, string Sha256, string ClientId, BindingChangeKind Kind, DateTimeOffset At)
+{
+    /// <summary>
+    /// True when <paramref name="stored"/> (what storage holds now) shows the announced state, after which no
+    /// write of this change can land any more (an insert meets 409, a replace 412).
+    /// </summary>
+    public bool IsResolvedBy(CertificateBinding? stored) => IsResolved(Kind, stored);
+
+    /// <summary>True when <paramref name="stored"/> is at least the state <paramref name="kind"/> announces.</summary>
+    public static bool IsResolved(BindingChangeKind kind, CertificateBinding? stored) => kind switch
+    {
+        BindingChangeKind.Register => stored is not null,
+        _ => stored is { Status: BindingStatus.Revoked },
+    };
+}
+
+/// <summary>One read of the change feed.</summary>
+/// <param name="Position">The sequence of the last entry the feed holds (0 when empty); pass it to the next read.</param>
+/// <param name="Changes">The entries after the position the read started from, oldest first.</param>
+/// <param name="Complete">
+/// False when the read cannot prove it holds every entry since the position it started from: a first read
+/// (no position yet) or entries removed by retention before they were read. The reader must then distrust
+/// everything it cached.
+/// </param>
+public sealed record ChangeFeedRead(long Position, IReadOnlyList<BindingChange> Changes, bool Complete);
 
 /// <summary>
 /// The binding registry port. "Not found" is a value, never an exception. Every write is conditional (ETags);
@@ -72,9 +124,12 @@ public interface IBindingStore
     /// <exception cref="BindingStoreUnavailableException">Storage failed or timed out.</exception>
     Task<IReadOnlyList<CertificateBinding>> GetExpiringAsync(DateTimeOffset before, CancellationToken cancellationToken = default);
 
-    /// <summary>Changes written at or after <paramref name="since"/> by any instance, oldest first.</summary>
+    /// <summary>
+    /// The change-feed entries after <paramref name="after"/> (a <see cref="ChangeFeedRead.Position"/>; -1 for a
+    /// first read, which returns every entry still kept), oldest first.
+    /// </summary>
     /// <exception cref="BindingStoreUnavailableException">Storage failed or timed out.</exception>
-    Task<IReadOnlyList<BindingChange>> GetChangesSinceAsync(DateTimeOffset since, CancellationToken cancellationToken = default);
+    Task<ChangeFeedRead> ReadChangesAsync(long after, CancellationToken cancellationToken = default);
 }
 
 /// <summary>The binding store could not be reached or answered with an error; callers fail closed.</summary>

@@ -23,8 +23,9 @@ public sealed class InMemoryBindingStore(TimeProvider? time = null) : IBindingSt
             if (_byCertificate.TryGetValue(binding.Sha256, out var existing))
             {
                 var outcome = existing.Status == BindingStatus.Revoked ? RegisterOutcome.Blocked
-                    : existing.ClientId == binding.ClientId ? RegisterOutcome.AlreadyBound
-                    : RegisterOutcome.BoundElsewhere;
+                    : existing.ClientId != binding.ClientId ? RegisterOutcome.BoundElsewhere
+                    : existing.HasSameSettings(binding) ? RegisterOutcome.AlreadyBound
+                    : RegisterOutcome.SettingsDiffer;
                 if (outcome != RegisterOutcome.AlreadyBound)
                 {
                     _audit.Add(new AuditRecord(binding.ClientId, binding.Sha256, AuditAction.Refused, binding.CreatedBy, now, outcome.ToString(), null, null));
@@ -33,9 +34,15 @@ public sealed class InMemoryBindingStore(TimeProvider? time = null) : IBindingSt
                 return Task.FromResult(new RegisterResult(outcome, existing));
             }
 
+            if (binding.IssuerSerialSha256 is { } identity && _byCertificate.Values.FirstOrDefault(b => b.IssuerSerialSha256 == identity) is { } holder)
+            {
+                _audit.Add(new AuditRecord(binding.ClientId, binding.Sha256, AuditAction.Refused, binding.CreatedBy, now, RegisterOutcome.IdentityTaken.ToString(), null, null));
+                return Task.FromResult(new RegisterResult(RegisterOutcome.IdentityTaken, holder));
+            }
+
             _byCertificate.Add(binding.Sha256, binding);
             _audit.Add(new AuditRecord(binding.ClientId, binding.Sha256, AuditAction.Registered, binding.CreatedBy, now, null, null, binding));
-            _changes.Add(new BindingChange(binding.Sha256, binding.ClientId, now, Guid.NewGuid().ToString("N")));
+            _changes.Add(new BindingChange(_changes.Count + 1, binding.Sha256, binding.ClientId, BindingChangeKind.Register, now));
             return Task.FromResult(new RegisterResult(RegisterOutcome.Created, binding));
         }
     }
@@ -59,7 +66,7 @@ public sealed class InMemoryBindingStore(TimeProvider? time = null) : IBindingSt
             var revoked = existing with { Status = BindingStatus.Revoked, RevokedBy = actor, RevokedAt = now, RevocationReason = reason };
             _byCertificate[sha256] = revoked;
             _audit.Add(new AuditRecord(clientId, sha256, AuditAction.Revoked, actor, now, reason, existing, revoked));
-            _changes.Add(new BindingChange(sha256, clientId, now, Guid.NewGuid().ToString("N")));
+            _changes.Add(new BindingChange(_changes.Count + 1, sha256, clientId, BindingChangeKind.Revoke, now));
             return Task.FromResult(new RevokeResult(RevokeOutcome.Revoked, revoked));
         }
     }
@@ -101,11 +108,11 @@ public sealed class InMemoryBindingStore(TimeProvider? time = null) : IBindingSt
     }
 
     /// <inheritdoc />
-    public Task<IReadOnlyList<BindingChange>> GetChangesSinceAsync(DateTimeOffset since, CancellationToken cancellationToken = default)
+    public Task<ChangeFeedRead> ReadChangesAsync(long after, CancellationToken cancellationToken = default)
     {
         lock (_lock)
         {
-            return Task.FromResult<IReadOnlyList<BindingChange>>(_changes.Where(c => c.At >= since).ToArray());
+            return Task.FromResult(new ChangeFeedRead(_changes.Count, _changes.Where(c => c.Sequence > after).ToArray(), after >= 0));
         }
     }
 }

@@ -118,6 +118,12 @@ public sealed partial class AdminHandlers(
                 RegisterOutcome.Created => TppGateResult.Json(201, BindingView.Of(result.Binding)),
                 RegisterOutcome.AlreadyBound => TppGateResult.Json(200, BindingView.Of(result.Binding)),
                 RegisterOutcome.Blocked => TppGateResult.Problem(context, 409, "CERTIFICATE_BLOCKED", "The certificate's binding was revoked; it cannot be bound again."),
+                RegisterOutcome.IdentityTaken => TppGateResult.Conflict(context, "CERTIFICATE_IDENTITY_TAKEN",
+                    "Another certificate with this issuer and serial number (another encoding of it) is registered; it cannot be bound.",
+                    BindingView.Of(result.Binding)),
+                RegisterOutcome.SettingsDiffer => TppGateResult.Conflict(context, "BINDING_SETTINGS_DIFFER",
+                    "The certificate is already bound to this client with other settings; nothing changed. Revoke and register a new certificate to change them.",
+                    BindingView.Of(result.Binding)),
                 _ => TppGateResult.Problem(context, 409, "CERTIFICATE_ALREADY_BOUND", "The certificate is bound to another client."),
             };
         });

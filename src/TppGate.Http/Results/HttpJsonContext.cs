@@ -18,6 +18,7 @@ namespace TppGate.Http.Results;
     DefaultIgnoreCondition = JsonIgnoreCondition.Never,
     UseStringEnumConverter = true)]
 [JsonSerializable(typeof(ProblemBody))]
+[JsonSerializable(typeof(ConflictProblemBody))]
 [JsonSerializable(typeof(AllowBody))]
 [JsonSerializable(typeof(RegisterBindingRequest))]
 [JsonSerializable(typeof(RevokeBindingRequest))]

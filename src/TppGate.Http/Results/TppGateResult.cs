@@ -48,6 +48,14 @@ public sealed class TppGateResult : IResult, IActionResult
         return new(status, new ProblemBody("urn:tppgate:error:" + code, title, status, code, traceId), "application/problem+json; charset=utf-8", null);
     }
 
+    /// <summary>A 409 problem that also shows the binding in the way (decision 0010: registration never edits one).</summary>
+    public static TppGateResult Conflict(HttpContext context, string code, string title, Admin.BindingView current)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var traceId = Activity.Current?.TraceId.ToString() ?? context.TraceIdentifier;
+        return new(409, new ConflictProblemBody("urn:tppgate:error:" + code, title, 409, code, traceId, current), "application/problem+json; charset=utf-8", null);
+    }
+
     /// <inheritdoc />
     public async Task ExecuteAsync(HttpContext httpContext)
     {
@@ -82,3 +90,6 @@ public sealed class TppGateResult : IResult, IActionResult
 
 /// <summary>The problem+json body.</summary>
 public sealed record ProblemBody(string Type, string Title, int Status, string Code, string TraceId);
+
+/// <summary>A 409 problem with the binding that is in the way.</summary>
+public sealed record ConflictProblemBody(string Type, string Title, int Status, string Code, string TraceId, Admin.BindingView Binding);

@@ -12,13 +12,26 @@ namespace TppGate.Azure.Tests.Tables;
 internal static class StoreFactory
 {
     public static TableBindingStore Create(AzuriteInstance azurite, TableBindingStoreOptions? options = null, TimeProvider? time = null)
+        => Create(azurite, AzuriteInstance.NewTableName(), null, options, time);
+
+    /// <summary>A store on the named table whose requests (both clients) pass through <paramref name="faults"/>.</summary>
+    public static TableBindingStore Create(
+        AzuriteInstance azurite, string tableName, global::Azure.Core.Pipeline.HttpPipelinePolicy? faults, TableBindingStoreOptions? options = null, TimeProvider? time = null)
     {
         options ??= new TableBindingStoreOptions();
         options.ConnectionString = azurite.ConnectionString;
-        options.TableName = AzuriteInstance.NewTableName();
+        options.TableName = tableName;
+        var hotPath = TableBindingStore.CreateHotPathClientOptions(options);
+        var admin = TableBindingStore.CreateAdminClientOptions(options);
+        if (faults is not null)
+        {
+            hotPath.AddPolicy(faults, global::Azure.Core.HttpPipelinePosition.PerRetry);
+            admin.AddPolicy(faults, global::Azure.Core.HttpPipelinePosition.PerRetry);
+        }
+
         return new TableBindingStore(
-            TableBindingStoreServiceCollectionExtensions.CreateClient(options, TableBindingStore.CreateHotPathClientOptions(options)),
-            TableBindingStoreServiceCollectionExtensions.CreateClient(options, TableBindingStore.CreateAdminClientOptions(options)),
+            TableBindingStoreServiceCollectionExtensions.CreateClient(options, hotPath),
+            TableBindingStoreServiceCollectionExtensions.CreateClient(options, admin),
             Options.Create(options),
             NullLogger<TableBindingStore>.Instance,
             time);

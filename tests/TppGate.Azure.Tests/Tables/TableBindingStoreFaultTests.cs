@@ -32,7 +32,7 @@ public sealed class TableBindingStoreFaultTests(TableBindingStoreFaultTests.OwnA
             await Assert.ThrowsAsync<BindingStoreUnavailableException>(() => store.GetByCertificateAsync(binding.Sha256, Ct));
             Assert.InRange(watch.Elapsed, TimeSpan.Zero, AboutASecond);
             await Assert.ThrowsAsync<BindingStoreUnavailableException>(() => store.RegisterAsync(StoreFactory.Binding("client-b"), Ct));
-            await Assert.ThrowsAsync<BindingStoreUnavailableException>(() => store.GetChangesSinceAsync(DateTimeOffset.UtcNow, Ct));
+            await Assert.ThrowsAsync<BindingStoreUnavailableException>(() => store.ReadChangesAsync(-1, Ct));
         }
         finally
         {

@@ -45,14 +45,19 @@ public sealed class TableBindingStoreTests(AzuriteInstance azurite)
     }
 
     [Fact]
-    public async Task Registering_the_same_binding_again_is_AlreadyBound_and_overwrites_nothing()
+    public async Task Registering_the_same_binding_again_is_AlreadyBound_and_with_other_settings_SettingsDiffer_and_overwrites_nothing()
     {
         var first = StoreFactory.Binding("client-a");
         var created = await _store.RegisterAsync(first, Ct);
 
+        var same = await _store.RegisterAsync(first with { CreatedBy = "someone-else", CreatedAt = first.CreatedAt.AddHours(1) }, Ct);
         var again = await _store.RegisterAsync(first with { CreatedBy = "someone-else", CreatedAt = first.CreatedAt.AddHours(1), Note = "second" }, Ct);
+        var window = await _store.RegisterAsync(first with { ActiveUntil = first.NotAfter.AddDays(-1) }, Ct);
 
-        Assert.Equal(RegisterOutcome.AlreadyBound, again.Outcome);
+        Assert.Equal(RegisterOutcome.AlreadyBound, same.Outcome);
+        Assert.Equal(RegisterOutcome.SettingsDiffer, again.Outcome);
+        Assert.Equal(RegisterOutcome.SettingsDiffer, window.Outcome);
+        Assert.Equal("onboarding ticket 42", again.Binding.Note);
         var stored = await _store.GetByCertificateAsync(first.Sha256, Ct);
         Assert.NotNull(stored);
         Assert.Equal(created.Binding.CreatedAt, stored.CreatedAt);
@@ -268,26 +273,30 @@ public sealed class TableBindingStoreTests(AzuriteInstance azurite)
     }
 
     [Fact]
-    public async Task Change_feed_returns_registrations_and_revocations_since_a_time()
+    public async Task Change_feed_numbers_registrations_and_revocations_and_reads_on_from_a_position()
     {
-        var before = DateTimeOffset.UtcNow.AddSeconds(-1);
         var first = StoreFactory.Binding("client-a");
         var second = StoreFactory.Binding("client-b");
+        var empty = await _store.ReadChangesAsync(-1, Ct);
+        Assert.False(empty.Complete);
+        Assert.Equal(0, empty.Position);
         await _store.RegisterAsync(first, Ct);
         await _store.RegisterAsync(second, Ct);
         await _store.RevokeAsync("client-a", first.Sha256, "ops", "test", Ct);
 
-        var changes = await _store.GetChangesSinceAsync(before, Ct);
+        var all = await _store.ReadChangesAsync(0, Ct);
 
-        Assert.Equal(
-            [first.Sha256, first.Sha256, second.Sha256, second.Sha256, first.Sha256, first.Sha256],
-            changes.Select(c => c.Sha256));
-        Assert.Equal(changes.OrderBy(c => c.At).Select(c => c.At), changes.Select(c => c.At));
-        var last = changes[^1];
-        var later = await _store.GetChangesSinceAsync(last.At, Ct);
-        Assert.Contains(later, c => c.Sha256 == first.Sha256);
-        Assert.DoesNotContain(later, c => c.Sha256 == second.Sha256);
-        Assert.Empty(await _store.GetChangesSinceAsync(DateTimeOffset.UtcNow.AddSeconds(1), Ct));
+        Assert.True(all.Complete);
+        Assert.Equal(3, all.Position);
+        Assert.Equal([1L, 2, 3], all.Changes.Select(c => c.Sequence));
+        Assert.Equal([first.Sha256, second.Sha256, first.Sha256], all.Changes.Select(c => c.Sha256));
+        Assert.Equal([BindingChangeKind.Register, BindingChangeKind.Register, BindingChangeKind.Revoke], all.Changes.Select(c => c.Kind));
+        var later = await _store.ReadChangesAsync(2, Ct);
+        Assert.True(later.Complete);
+        Assert.Equal(first.Sha256, Assert.Single(later.Changes).Sha256);
+        var none = await _store.ReadChangesAsync(3, Ct);
+        Assert.True(none.Complete);
+        Assert.Empty(none.Changes);
     }
 
     [Fact]

@@ -96,7 +96,7 @@ internal sealed class AuthorizerHarness
 
         public Task<IReadOnlyList<CertificateBinding>> GetExpiringAsync(DateTimeOffset before, CancellationToken cancellationToken = default) => inner.GetExpiringAsync(before, cancellationToken);
 
-        public Task<IReadOnlyList<BindingChange>> GetChangesSinceAsync(DateTimeOffset since, CancellationToken cancellationToken = default)
-            => Failure is { } failure ? Task.FromException<IReadOnlyList<BindingChange>>(failure) : inner.GetChangesSinceAsync(since, cancellationToken);
+        public Task<ChangeFeedRead> ReadChangesAsync(long after, CancellationToken cancellationToken = default)
+            => Failure is { } failure ? Task.FromException<ChangeFeedRead>(failure) : inner.ReadChangesAsync(after, cancellationToken);
     }
 }

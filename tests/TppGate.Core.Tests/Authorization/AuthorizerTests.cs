@@ -18,8 +18,10 @@ public sealed class AuthorizerTests
         await h.BindAsync("tpp-1", qwac);
         Assert.True(await h.Watcher.PollOnceAsync(TestContext.Current.CancellationToken));
 
+        // The watcher's one read to see the registration land is not a decision's.
+        var baseline = h.Store.Reads;
         var first = await h.AskAsync(qwac, "tpp-1", "accounts");
-        var readsAfterFirst = h.Store.Reads;
+        var readsAfterFirst = h.Store.Reads - baseline;
         for (var i = 0; i < 10; i++)
         {
             Assert.True((await h.AskAsync(qwac, "tpp-1", "accounts")).IsAllowed);
@@ -27,7 +29,7 @@ public sealed class AuthorizerTests
 
         Assert.True(first.IsAllowed);
         Assert.Equal(1, readsAfterFirst);
-        Assert.Equal(1, h.Store.Reads);
+        Assert.Equal(1, h.Store.Reads - baseline);
     }
 
     [Fact]
@@ -37,13 +39,14 @@ public sealed class AuthorizerTests
         var qwac = AuthorizerHarness.NewQwac();
         await h.BindAsync("tpp-1", qwac);
         await h.Watcher.PollOnceAsync(TestContext.Current.CancellationToken);
+        var baseline = h.Store.Reads;
 
         await h.AskAsync(qwac, "tpp-1");
         h.Time.Advance(h.Options.PropagationBound + TimeSpan.FromSeconds(1));
         await h.AskAsync(qwac, "tpp-1");
         await h.AskAsync(qwac, "tpp-1");
 
-        Assert.Equal(3, h.Store.Reads);
+        Assert.Equal(3, h.Store.Reads - baseline);
     }
 
     [Fact]
@@ -66,12 +69,13 @@ public sealed class AuthorizerTests
     }
 
     [Fact]
-    public async Task A_change_is_acted_on_once_although_the_look_back_returns_it_again()
+    public async Task A_change_is_acted_on_once_and_later_polls_leave_the_cached_binding_alone()
     {
         var h = new AuthorizerHarness();
         var qwac = AuthorizerHarness.NewQwac();
         await h.BindAsync("tpp-1", qwac);
         await h.Watcher.PollOnceAsync(TestContext.Current.CancellationToken);
+        var baseline = h.Store.Reads;
         await h.AskAsync(qwac, "tpp-1");
 
         for (var i = 0; i < 5; i++)
@@ -81,7 +85,7 @@ public sealed class AuthorizerTests
             await h.AskAsync(qwac, "tpp-1");
         }
 
-        Assert.Equal(1, h.Store.Reads);
+        Assert.Equal(1, h.Store.Reads - baseline);
     }
 
     [Fact]

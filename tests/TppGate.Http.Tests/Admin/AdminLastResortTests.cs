@@ -52,6 +52,6 @@ public sealed class AdminLastResortTests
 
         public Task<IReadOnlyList<CertificateBinding>> GetExpiringAsync(DateTimeOffset before, CancellationToken cancellationToken = default) => throw new InvalidOperationException("defect");
 
-        public Task<IReadOnlyList<BindingChange>> GetChangesSinceAsync(DateTimeOffset since, CancellationToken cancellationToken = default) => throw new InvalidOperationException("defect");
+        public Task<ChangeFeedRead> ReadChangesAsync(long after, CancellationToken cancellationToken = default) => throw new InvalidOperationException("defect");
     }
 }

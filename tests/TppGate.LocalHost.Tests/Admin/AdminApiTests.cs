@@ -28,7 +28,7 @@ public sealed class AdminApiTests(LocalRunFixture local)
 
         using var first = await admin.PostAsJsonAsync("api/bindings", new { clientId = client, certificate = PkiExport.CertificatePem(certificate), note = "onboarding #42" }, Ct);
         var (firstStatus, _, created) = await ReadAsync(first);
-        using var second = await admin.PostAsJsonAsync("api/bindings", new { clientId = client, certificate = PkiExport.Base64Der(certificate) }, Ct);
+        using var second = await admin.PostAsJsonAsync("api/bindings", new { clientId = client, certificate = PkiExport.Base64Der(certificate), note = "onboarding #42" }, Ct);
         var (secondStatus, _, again) = await ReadAsync(second);
 
         Assert.Equal(HttpStatusCode.Created, firstStatus);
@@ -41,6 +41,24 @@ public sealed class AdminApiTests(LocalRunFixture local)
         Assert.Equal(HttpStatusCode.OK, secondStatus);
         Assert.Equal(created.GetProperty("createdAt").GetString(), again.GetProperty("createdAt").GetString());
         Assert.Equal("onboarding #42", again.GetProperty("note").GetString());
+    }
+
+    [Fact]
+    public async Task Registering_a_bound_certificate_again_with_other_settings_is_a_409_showing_the_binding_and_changes_nothing()
+    {
+        var certificate = Certificates.Qwac();
+        var client = NewClient();
+        using var admin = local.Admin();
+        using var first = await admin.PostAsJsonAsync("api/bindings", new { clientId = client, certificate = PkiExport.CertificatePem(certificate), note = "onboarding #42" }, Ct);
+        Assert.Equal(HttpStatusCode.Created, first.StatusCode);
+
+        using var other = await admin.PostAsJsonAsync("api/bindings", new { clientId = client, certificate = PkiExport.Base64Der(certificate), activeUntil = DateTimeOffset.UtcNow.AddDays(30) }, Ct);
+        var (status, _, problem) = await ReadAsync(other);
+
+        Assert.Equal(HttpStatusCode.Conflict, status);
+        Assert.Equal("BINDING_SETTINGS_DIFFER", problem.GetProperty("code").GetString());
+        Assert.Equal("onboarding #42", problem.GetProperty("binding").GetProperty("note").GetString());
+        Assert.Equal(JsonValueKind.Null, problem.GetProperty("binding").GetProperty("activeUntil").ValueKind);
     }
 
     [Fact]

@@ -37,7 +37,12 @@ public sealed class BindingAttackTests(LocalRunFixture local)
         var old = Fresh("renewal");
         var client = NewClient();
         await local.RegisterAsync(client, old);
-        var renewed = Catalogue.IssuingCa.Issue(CertificateProfile.Qwac(old.GetNameInfo(System.Security.Cryptography.X509Certificates.X509NameType.SimpleName, false), Psd2Role.AccountInformation));
+        // A renewal has a serial number of its own (RFC 5280 4.1.2.2); the test PKI would otherwise derive the same
+        // one from the same subject and validity, which registration now refuses as the same certificate (0011).
+        var renewed = Catalogue.IssuingCa.Issue(CertificateProfile.Qwac(old.GetNameInfo(System.Security.Cryptography.X509Certificates.X509NameType.SimpleName, false), Psd2Role.AccountInformation) with
+        {
+            SerialNumber = new byte[] { 0x42, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08 }.Concat(System.Security.Cryptography.RandomNumberGenerator.GetBytes(8)).ToArray(),
+        });
         Assert.Equal(old.Subject, renewed.Subject);
 
         Assert.Equal((HttpStatusCode.Forbidden, "CERTIFICATE_NOT_BOUND"), await PresentAsync(local, renewed, client));

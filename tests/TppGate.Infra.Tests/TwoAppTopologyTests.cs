@@ -96,6 +96,8 @@ public sealed class TwoAppTopologyTests
         Assert.Equal(Disabled(surfaces["admin"]), DisabledIn(snapshot, "authorizer"));
         Assert.Equal(Disabled(surfaces["authorizer"]), DisabledIn(snapshot, "admin"));
         Assert.Contains("AzureWebJobs.RegisterBinding.Disabled", DisabledIn(snapshot, "authorizer"));
+        // The trusted-list timer writes anchors: only the admin identity may (decision 0012).
+        Assert.Contains("AzureWebJobs.RefreshTrustedLists.Disabled", DisabledIn(snapshot, "authorizer"));
         Assert.Contains("AzureWebJobs.Authorize.Disabled", DisabledIn(snapshot, "admin"));
     }
 

@@ -51,6 +51,13 @@ param apimBackendCertificateThumbprint string = ''
 @description('The bank\'s PSD2 API that APIM forwards authorized calls to.')
 param psd2BackendUrl string = 'https://psd2-backend.example.invalid'
 
+@description('The LOTL signing certificates published in the Official Journal of the EU (PEM or base64 DER), pinned for the admin app\'s RefreshTrustedLists timer (TrustedLists__LotlSigners__<i>; docs/decisions/0012). Empty: the timer is disabled and the anchors vault is managed by hand.')
+param trustedListSigners string[] = []
+
+@minLength(1)
+@description('NCRONTAB schedule of RefreshTrustedLists (app setting TrustedListsSchedule, on both apps so the timer binding resolves where it is disabled too). Default: daily at 03:30 UTC.')
+param trustedListsSchedule string = '0 30 3 * * *'
+
 @description('Authorizer: instances kept warm for the HTTP group. Every PSD2 call waits on the authorizer, so a cold start (seconds) is never acceptable; two survive the recycling of one.')
 @minValue(0)
 param authorizerAlwaysReadyInstances int = 2
@@ -204,7 +211,12 @@ var sharedSettings = [
   { name: 'TrustAnchors__KeyVault__VaultUri', value: trustAnchorVault.outputs.uri }
   { name: 'Authorizer__Tokens__Authority', value: tokenAuthority }
   { name: 'Authorizer__Tokens__Audiences__0', value: tokenAudience }
+  // The timer's %TrustedListsSchedule% binding must resolve on both apps, even where the function is disabled.
+  { name: 'TrustedListsSchedule', value: trustedListsSchedule }
 ]
+// Without pinned signers the trusted-list timer cannot verify the LOTL: it is disabled, and anchors are managed by hand.
+var trustedListSignerSettings = [for (signer, i) in trustedListSigners: { name: 'TrustedLists__LotlSigners__${i}', value: signer }]
+var adminDisabledFunctions = empty(trustedListSigners) ? concat(functions.authorizer, ['RefreshTrustedLists']) : functions.authorizer
 var forwarderSettings = empty(apimBackendCertificateThumbprint)
   ? []
   : [
@@ -249,8 +261,8 @@ module admin 'app/function.bicep' = {
     hostQueueServiceUri: adminHostStorage.outputs.queueServiceUri
     deploymentContainerUri: adminHostStorage.outputs.deploymentContainerUri
     surface: 'Admin'
-    disabledFunctions: functions.authorizer
-    appSettings: concat(sharedSettings, [{ name: 'Admin__Audience', value: adminAppClientId }])
+    disabledFunctions: adminDisabledFunctions
+    appSettings: concat(sharedSettings, trustedListSignerSettings, [{ name: 'Admin__Audience', value: adminAppClientId }])
     adminAppClientId: adminAppClientId
     adminAppTenantId: empty(adminAppTenantId) ? tenant().tenantId : adminAppTenantId
     // Operators and timers only: no warm instance, platform-default concurrency.

@@ -45,7 +45,7 @@ param apimCertificateVaultResourceGroup string = ''
 @description('Name of that Key Vault certificate.')
 param apimCertificateName string = ''
 
-@description('SHA-256 thumbprint (hex) of that certificate: the authorizer trusts forwarded TPP certificates only from a caller presenting it.')
+@description('Optional SHA-256 thumbprint (hex) of a forwarder certificate the authorizer trusts as fixed (Authorizer__Request__TrustedForwarders__0). With deployApim the authorizer already reads APIM\'s certificate from its vault and follows its rotation; a thumbprint set here is trusted as well.')
 param apimBackendCertificateThumbprint string = ''
 
 @description('The bank\'s PSD2 API that APIM forwards authorized calls to.')
@@ -223,11 +223,21 @@ var forwarderSettings = empty(apimBackendCertificateThumbprint)
       { name: 'Authorizer__Request__TrustedForwarders__0__Name', value: 'apim' }
       { name: 'Authorizer__Request__TrustedForwarders__0__CertificateThumbprint', value: apimBackendCertificateThumbprint }
     ]
+// With APIM, the authorizer reads APIM's client certificate from its vault and trusts its current version: rotating
+// it in Key Vault rotates the trusted forwarder with no redeploy. The vault URI comes from the grant's output, so the
+// app's settings wait for the authorizer's grant.
+var forwarderKeyVaultSettings = deployApim
+  ? [
+      { name: 'Authorizer__Request__TrustedForwarderKeyVaultCertificate__VaultUri', value: authorizerApimCertificateAccess!.outputs.vaultUri }
+      { name: 'Authorizer__Request__TrustedForwarderKeyVaultCertificate__CertificateName', value: apimCertificateName }
+      { name: 'Authorizer__Request__TrustedForwarderKeyVaultCertificate__ManagedIdentityClientId', value: authorizerIdentity.outputs.clientId }
+    ]
+  : []
 
 // The hot path: TPP certificates (client certificate Required, no exclusion paths), /api/authorize and /api/health.
+// It depends on authorizerIdentity through forwarderKeyVaultSettings (its client id), which Bicep states for it.
 module authorizer 'app/function.bicep' = {
   scope: rg
-  dependsOn: [authorizerIdentity]
   params: {
     name: '${abbrs.webSitesFunctions}tppgate-${resourceToken}'
     planName: '${abbrs.webServerFarms}${resourceToken}'
@@ -239,7 +249,7 @@ module authorizer 'app/function.bicep' = {
     deploymentContainerUri: authorizerHostStorage.outputs.deploymentContainerUri
     surface: 'Authorizer'
     disabledFunctions: functions.admin
-    appSettings: concat(sharedSettings, forwarderSettings)
+    appSettings: concat(sharedSettings, forwarderSettings, forwarderKeyVaultSettings)
     maximumInstanceCount: authorizerMaximumInstanceCount
     instanceMemoryMB: authorizerInstanceMemoryMB
     httpPerInstanceConcurrency: authorizerHttpPerInstanceConcurrency
@@ -291,6 +301,18 @@ module apimVaultAccess 'app/apim-vault-access.bicep' = if (deployApim) {
   params: {
     vaultName: apimCertificateVaultName
     identityName: apimIdentityName
+    identityResourceGroupName: rg.name
+  }
+}
+
+// The authorizer reads the same certificate (its public part) to know APIM as a trusted forwarder.
+module authorizerApimCertificateAccess 'app/apim-vault-access.bicep' = if (deployApim) {
+  scope: resourceGroup(apimCertificateVaultResourceGroup)
+  // The module finds the identity by name, so the dependency is stated.
+  dependsOn: [authorizerIdentity]
+  params: {
+    vaultName: apimCertificateVaultName
+    identityName: authorizerIdentityName
     identityResourceGroupName: rg.name
   }
 }

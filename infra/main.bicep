@@ -45,11 +45,18 @@ param apimCertificateVaultResourceGroup string = ''
 @description('Name of that Key Vault certificate.')
 param apimCertificateName string = ''
 
-@description('SHA-256 thumbprint (hex) of that certificate: the authorizer trusts forwarded TPP certificates only from a caller presenting it.')
+@description('Optional SHA-256 thumbprint (hex) of a forwarder certificate the authorizer trusts as fixed (Authorizer__Request__TrustedForwarders__0). With deployApim the authorizer already reads APIM\'s certificate from its vault and follows its rotation; a thumbprint set here is trusted as well.')
 param apimBackendCertificateThumbprint string = ''
 
 @description('The bank\'s PSD2 API that APIM forwards authorized calls to.')
 param psd2BackendUrl string = 'https://psd2-backend.example.invalid'
+
+@description('The LOTL signing certificates published in the Official Journal of the EU (PEM or base64 DER), pinned for the admin app\'s RefreshTrustedLists timer (TrustedLists__LotlSigners__<i>; docs/decisions/0012). Empty: the timer is disabled and the anchors vault is managed by hand.')
+param trustedListSigners string[] = []
+
+@minLength(1)
+@description('NCRONTAB schedule of RefreshTrustedLists (app setting TrustedListsSchedule, on both apps so the timer binding resolves where it is disabled too). Default: daily at 03:30 UTC.')
+param trustedListsSchedule string = '0 30 3 * * *'
 
 @description('Authorizer: instances kept warm for the HTTP group. Every PSD2 call waits on the authorizer, so a cold start (seconds) is never acceptable; two survive the recycling of one.')
 @minValue(0)
@@ -204,18 +211,33 @@ var sharedSettings = [
   { name: 'TrustAnchors__KeyVault__VaultUri', value: trustAnchorVault.outputs.uri }
   { name: 'Authorizer__Tokens__Authority', value: tokenAuthority }
   { name: 'Authorizer__Tokens__Audiences__0', value: tokenAudience }
+  // The timer's %TrustedListsSchedule% binding must resolve on both apps, even where the function is disabled.
+  { name: 'TrustedListsSchedule', value: trustedListsSchedule }
 ]
+// Without pinned signers the trusted-list timer cannot verify the LOTL: it is disabled, and anchors are managed by hand.
+var trustedListSignerSettings = [for (signer, i) in trustedListSigners: { name: 'TrustedLists__LotlSigners__${i}', value: signer }]
+var adminDisabledFunctions = empty(trustedListSigners) ? concat(functions.authorizer, ['RefreshTrustedLists']) : functions.authorizer
 var forwarderSettings = empty(apimBackendCertificateThumbprint)
   ? []
   : [
       { name: 'Authorizer__Request__TrustedForwarders__0__Name', value: 'apim' }
       { name: 'Authorizer__Request__TrustedForwarders__0__CertificateThumbprint', value: apimBackendCertificateThumbprint }
     ]
+// With APIM, the authorizer reads APIM's client certificate from its vault and trusts its current version: rotating
+// it in Key Vault rotates the trusted forwarder with no redeploy. The vault URI comes from the grant's output, so the
+// app's settings wait for the authorizer's grant.
+var forwarderKeyVaultSettings = deployApim
+  ? [
+      { name: 'Authorizer__Request__TrustedForwarderKeyVaultCertificate__VaultUri', value: authorizerApimCertificateAccess!.outputs.vaultUri }
+      { name: 'Authorizer__Request__TrustedForwarderKeyVaultCertificate__CertificateName', value: apimCertificateName }
+      { name: 'Authorizer__Request__TrustedForwarderKeyVaultCertificate__ManagedIdentityClientId', value: authorizerIdentity.outputs.clientId }
+    ]
+  : []
 
 // The hot path: TPP certificates (client certificate Required, no exclusion paths), /api/authorize and /api/health.
+// It depends on authorizerIdentity through forwarderKeyVaultSettings (its client id), which Bicep states for it.
 module authorizer 'app/function.bicep' = {
   scope: rg
-  dependsOn: [authorizerIdentity]
   params: {
     name: '${abbrs.webSitesFunctions}tppgate-${resourceToken}'
     planName: '${abbrs.webServerFarms}${resourceToken}'
@@ -227,7 +249,7 @@ module authorizer 'app/function.bicep' = {
     deploymentContainerUri: authorizerHostStorage.outputs.deploymentContainerUri
     surface: 'Authorizer'
     disabledFunctions: functions.admin
-    appSettings: concat(sharedSettings, forwarderSettings)
+    appSettings: concat(sharedSettings, forwarderSettings, forwarderKeyVaultSettings)
     maximumInstanceCount: authorizerMaximumInstanceCount
     instanceMemoryMB: authorizerInstanceMemoryMB
     httpPerInstanceConcurrency: authorizerHttpPerInstanceConcurrency
@@ -249,8 +271,8 @@ module admin 'app/function.bicep' = {
     hostQueueServiceUri: adminHostStorage.outputs.queueServiceUri
     deploymentContainerUri: adminHostStorage.outputs.deploymentContainerUri
     surface: 'Admin'
-    disabledFunctions: functions.authorizer
-    appSettings: concat(sharedSettings, [{ name: 'Admin__Audience', value: adminAppClientId }])
+    disabledFunctions: adminDisabledFunctions
+    appSettings: concat(sharedSettings, trustedListSignerSettings, [{ name: 'Admin__Audience', value: adminAppClientId }])
     adminAppClientId: adminAppClientId
     adminAppTenantId: empty(adminAppTenantId) ? tenant().tenantId : adminAppTenantId
     // Operators and timers only: no warm instance, platform-default concurrency.
@@ -279,6 +301,18 @@ module apimVaultAccess 'app/apim-vault-access.bicep' = if (deployApim) {
   params: {
     vaultName: apimCertificateVaultName
     identityName: apimIdentityName
+    identityResourceGroupName: rg.name
+  }
+}
+
+// The authorizer reads the same certificate (its public part) to know APIM as a trusted forwarder.
+module authorizerApimCertificateAccess 'app/apim-vault-access.bicep' = if (deployApim) {
+  scope: resourceGroup(apimCertificateVaultResourceGroup)
+  // The module finds the identity by name, so the dependency is stated.
+  dependsOn: [authorizerIdentity]
+  params: {
+    vaultName: apimCertificateVaultName
+    identityName: authorizerIdentityName
     identityResourceGroupName: rg.name
   }
 }

@@ -1,9 +1,11 @@
 // Deployed into the resource group of the vault that holds APIM's backend certificate (yours, not the trust-anchor
-// vault), before API Management itself: the Key Vault reference of the certificate resolves only once this grant exists.
+// vault), once per identity that reads it: APIM's, before API Management itself (the Key Vault reference of the
+// certificate resolves only once this grant exists), and the authorizer's, which trusts the certificate's current
+// version as its forwarder.
 @description('The vault holding APIM\'s client certificate.')
 param vaultName string
 
-@description('APIM\'s user-assigned identity and the resource group it lives in (TppGate\'s).')
+@description('The user-assigned identity that reads the certificate (APIM\'s or the authorizer\'s) and the resource group it lives in (TppGate\'s).')
 param identityName string
 param identityResourceGroupName string
 

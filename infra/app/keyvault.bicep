@@ -6,7 +6,7 @@ param tags object
 @description('Identity of the authorizer app, in this resource group: validates TPP certificates against the anchors.')
 param authorizerIdentityName string
 
-@description('Identity of the admin app, in this resource group: validates certificates at registration.')
+@description('Identity of the admin app, in this resource group: validates certificates at registration and writes the anchors imported from the EU trusted lists (docs/decisions/0012).')
 param adminIdentityName string
 
 resource authorizerIdentity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' existing = {
@@ -53,13 +53,19 @@ resource authorizerSecretsUser 'Microsoft.Authorization/roleAssignments@2022-04-
   }
 }
 
-resource adminSecretsUser 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  name: guid(vault.id, adminIdentity.id, keyVaultSecretsUser)
+// Key Vault Secrets Officer, on this vault only, for the admin app: the RefreshTrustedLists timer writes one secret per
+// anchor, disables those whose service left the lists and keeps its state secret (docs/decisions/0012). The vault
+// has soft delete with purge protection, so a secret it deletes stays recoverable for 90 days; the authorizer keeps
+// Secrets User.
+var keyVaultSecretsOfficer = subscriptionResourceId('Microsoft.Authorization/roleDefinitions', 'b86a8fe4-44ce-4948-aee5-eccb2c155cd7')
+
+resource adminSecretsOfficer 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(vault.id, adminIdentity.id, keyVaultSecretsOfficer)
   scope: vault
   properties: {
     principalId: adminIdentity.properties.principalId
     principalType: 'ServicePrincipal'
-    roleDefinitionId: keyVaultSecretsUser
+    roleDefinitionId: keyVaultSecretsOfficer
   }
 }
 

@@ -41,7 +41,8 @@ public sealed class ApimTests(CompiledInfraFixture infra) : IClassFixture<Compil
         var service = Assert.Single(snapshot.OfType("Microsoft.ApiManagement/service"));
         var identities = service.GetProperty("identity");
         var certificate = Assert.Single(snapshot.OfType("Microsoft.ApiManagement/service/certificates")).GetProperty("properties").GetProperty("keyVault");
-        var grant = Assert.Single(snapshot.OfType("Microsoft.Authorization/roleAssignments"), r => r.GetProperty("properties").GetProperty("roleDefinitionId").GetString()!.EndsWith(KeyVaultCertificateUser, StringComparison.Ordinal));
+        var grant = Assert.Single(snapshot.OfType("Microsoft.Authorization/roleAssignments"), r => r.GetProperty("properties").GetProperty("roleDefinitionId").GetString()!.EndsWith(KeyVaultCertificateUser, StringComparison.Ordinal)
+            && r.GetProperty("properties").GetProperty("principalId").GetString()!.Contains("/userAssignedIdentities/id-tppgate-apim-", StringComparison.Ordinal));
 
         Assert.Equal("UserAssigned", identities.GetProperty("type").GetString());
         var identityId = Assert.Single(identities.GetProperty("userAssignedIdentities").EnumerateObject()).Name;

@@ -41,6 +41,18 @@ public sealed class DeploymentSnapshot
         param apimBackendCertificateThumbprint = '{ApimThumbprint}'
         """;
 
+    /// <summary>Two pinned LOTL signers (opaque to the template: it passes them through in order) and a custom schedule.</summary>
+    public const string LotlSignerA = "MIIBLOTLSIGNERAAAA";
+    public const string LotlSignerB = "MIIBLOTLSIGNERBBBB";
+    public const string TrustedListsSchedule = "0 15 2 * * *";
+
+    /// <summary>The trusted-list timer on: LOTL signers pinned.</summary>
+    public const string WithTrustedLists = Defaults + $"""
+
+        param trustedListSigners = ['{LotlSignerA}', '{LotlSignerB}']
+        param trustedListsSchedule = '{TrustedListsSchedule}'
+        """;
+
     private static readonly ConcurrentDictionary<string, Lazy<Task<DeploymentSnapshot>>> Cache = new(StringComparer.Ordinal);
 
     private DeploymentSnapshot(JsonDocument document)

@@ -12,6 +12,7 @@ public sealed class LeastPrivilegeTests(CompiledInfraFixture infra) : IClassFixt
     private static readonly Dictionary<string, string> Roles = new(StringComparer.Ordinal)
     {
         ["4633458b-17de-408a-b874-0445c86b69e6"] = "Key Vault Secrets User",
+        ["b86a8fe4-44ce-4948-aee5-eccb2c155cd7"] = "Key Vault Secrets Officer",
         ["db79e9a7-68ee-4b58-9aeb-b90e7c24fcba"] = "Key Vault Certificate User",
         ["b7e6dc6d-f1e8-4753-8033-0f276bb0955b"] = "Storage Blob Data Owner",
         ["974c5e8b-45b9-4653-ba55-5f855dd0fb88"] = "Storage Queue Data Contributor",
@@ -28,12 +29,15 @@ public sealed class LeastPrivilegeTests(CompiledInfraFixture infra) : IClassFixt
 
         string[] expected =
         [
-            "admin: Key Vault Secrets User on Microsoft.KeyVault/vaults/kv-ta-*",
+            // The admin app's RefreshTrustedLists timer writes anchors (decision 0012); the authorizer only reads them.
+            "admin: Key Vault Secrets Officer on Microsoft.KeyVault/vaults/kv-ta-*",
             "admin: Monitoring Metrics Publisher on Microsoft.Insights/components/appi-*",
             "admin: Storage Blob Data Owner on Microsoft.Storage/storageAccounts/stadmin*",
             "admin: Storage Queue Data Contributor on Microsoft.Storage/storageAccounts/stadmin*",
             "admin: Storage Table Data Contributor on Microsoft.Storage/storageAccounts/st*",
             "apim: Key Vault Certificate User on rg-certs/Microsoft.KeyVault/vaults/kv-apim-certs",
+            // The public part of APIM's certificate: the authorizer trusts its current version as the forwarder.
+            "authz: Key Vault Certificate User on rg-certs/Microsoft.KeyVault/vaults/kv-apim-certs",
             "authz: Key Vault Secrets User on Microsoft.KeyVault/vaults/kv-ta-*",
             "authz: Monitoring Metrics Publisher on Microsoft.Insights/components/appi-*",
             "authz: Storage Blob Data Owner on Microsoft.Storage/storageAccounts/stauthz*",
@@ -49,6 +53,22 @@ public sealed class LeastPrivilegeTests(CompiledInfraFixture infra) : IClassFixt
         var snapshot = await DeploymentSnapshot.OfAsync(DeploymentSnapshot.WithApim);
 
         Assert.DoesNotContain(snapshot.OfType("Microsoft.Authorization/roleAssignments").Select(Describe), d => d.StartsWith("authz: Storage Table Data Contributor", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Only_the_admin_identity_may_write_the_anchors_vault_and_it_holds_no_second_role_there()
+    {
+        var snapshot = await DeploymentSnapshot.OfAsync(DeploymentSnapshot.Defaults);
+        var onVault = snapshot.OfType("Microsoft.Authorization/roleAssignments").Select(Describe)
+            .Where(d => d.Contains(" on Microsoft.KeyVault/vaults/kv-ta-", StringComparison.Ordinal))
+            .Order(StringComparer.Ordinal);
+
+        Assert.Equal(
+            [
+                "admin: Key Vault Secrets Officer on Microsoft.KeyVault/vaults/kv-ta-*",
+                "authz: Key Vault Secrets User on Microsoft.KeyVault/vaults/kv-ta-*",
+            ],
+            onVault);
     }
 
     [Fact]
@@ -109,7 +129,7 @@ public sealed class LeastPrivilegeTests(CompiledInfraFixture infra) : IClassFixt
         Assert.Equal(Roles.Count, seen);
     }
 
-    private static string Describe(System.Text.Json.JsonElement assignment)
+    internal static string Describe(System.Text.Json.JsonElement assignment)
     {
         var id = assignment.GetProperty("id").GetString()!;
         var properties = assignment.GetProperty("properties");

@@ -93,9 +93,16 @@ public sealed class TwoAppTopologyTests
         var snapshot = await DeploymentSnapshot.OfAsync(DeploymentSnapshot.Defaults);
         var surfaces = Surfaces();
 
+        var pinned = await DeploymentSnapshot.OfAsync(DeploymentSnapshot.WithTrustedLists);
+
         Assert.Equal(Disabled(surfaces["admin"]), DisabledIn(snapshot, "authorizer"));
-        Assert.Equal(Disabled(surfaces["authorizer"]), DisabledIn(snapshot, "admin"));
+        Assert.Equal(Disabled(surfaces["admin"]), DisabledIn(pinned, "authorizer"));
+        Assert.Equal(Disabled(surfaces["authorizer"]), DisabledIn(pinned, "admin"));
+        // Without pinned LOTL signers the admin app also disables its own trusted-list timer (TrustedListSettingsTests).
+        Assert.Equal(Disabled([.. surfaces["authorizer"], "RefreshTrustedLists"]), DisabledIn(snapshot, "admin"));
         Assert.Contains("AzureWebJobs.RegisterBinding.Disabled", DisabledIn(snapshot, "authorizer"));
+        // The trusted-list timer writes anchors: only the admin identity may (decision 0012).
+        Assert.Contains("AzureWebJobs.RefreshTrustedLists.Disabled", DisabledIn(snapshot, "authorizer"));
         Assert.Contains("AzureWebJobs.Authorize.Disabled", DisabledIn(snapshot, "admin"));
     }
 
@@ -182,10 +189,10 @@ public sealed class TwoAppTopologyTests
         Assert.DoesNotContain(direct.AppSettings("authorizer").Keys, k => k.StartsWith("Authorizer__Request__TrustedForwarders", StringComparison.Ordinal));
     }
 
-    private static string[] Disabled(IEnumerable<string> functions) =>
+    internal static string[] Disabled(IEnumerable<string> functions) =>
         functions.Select(f => $"AzureWebJobs.{f}.Disabled").Order(StringComparer.Ordinal).ToArray();
 
-    private static string[] DisabledIn(DeploymentSnapshot snapshot, string service) =>
+    internal static string[] DisabledIn(DeploymentSnapshot snapshot, string service) =>
         snapshot.AppSettings(service)
             .Where(s => s.Key.StartsWith("AzureWebJobs.", StringComparison.Ordinal) && s.Key.EndsWith(".Disabled", StringComparison.Ordinal))
             .Select(s =>

@@ -213,6 +213,8 @@ var sharedSettings = [
   { name: 'Authorizer__Tokens__Audiences__0', value: tokenAudience }
   // The timer's %TrustedListsSchedule% binding must resolve on both apps, even where the function is disabled.
   { name: 'TrustedListsSchedule', value: trustedListsSchedule }
+  // The change-feed retention timer (admin app; decision 0010): its schedule must resolve on both apps too.
+  { name: 'ChangeFeedRetentionSchedule', value: '0 */15 * * * *' }
 ]
 // Without pinned signers the trusted-list timer cannot verify the LOTL: it is disabled, and anchors are managed by hand.
 var trustedListSignerSettings = [for (signer, i) in trustedListSigners: { name: 'TrustedLists__LotlSigners__${i}', value: signer }]

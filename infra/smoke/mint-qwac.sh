@@ -3,6 +3,8 @@
 # from a test CA, for one smoke run: the run revokes it, and a revoked certificate can never be bound again.
 #   mint-qwac.sh <ca.pem> <ca.key> <out-prefix>   writes <out-prefix>.pem and <out-prefix>.key
 # The CA must be a trust anchor of the deployment under test. Never give production a test CA.
+# SMOKE_CRL_URL (required): where the test CA's CRL is published, named in the QWAC's CRL distribution point; with
+# revocation checked by default (decision 0009) a QWAC naming no revocation source is refused.
 set -euo pipefail
 
 if [[ $# -ne 3 ]]; then
@@ -10,6 +12,7 @@ if [[ $# -ne 3 ]]; then
   exit 2
 fi
 ca_cert="$1"
+: "${SMOKE_CRL_URL:?SMOKE_CRL_URL must name where the CRL of the test CA is published (decision 0009)}"
 ca_key="$2"
 out="$3"
 work="$(mktemp -d)"
@@ -36,6 +39,7 @@ extendedKeyUsage = clientAuth, serverAuth
 subjectKeyIdentifier = hash
 authorityKeyIdentifier = keyid
 1.3.6.1.5.5.7.1.3 = DER:$qc_statements
+crlDistributionPoints = URI:$SMOKE_CRL_URL
 CNF
 
 openssl ecparam -name prime256v1 -genkey -noout -out "$work/leaf.ec.key"

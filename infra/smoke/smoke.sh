@@ -12,7 +12,8 @@
 #   SMOKE_ADMIN_TOKEN     an Entra access token for the admin API with the TppGate.Admin role, or
 #   SMOKE_ADMIN_HEADER    the whole header that authenticates an admin (the local host: "X-Admin-Key: <key>")
 #   SMOKE_TPP_CERT/_KEY   a fresh test QWAC (PEM) and key, bound to nothing yet; or
-#   SMOKE_CA_CERT/_KEY    a test CA the deployment trusts, to mint one (mint-qwac.sh)
+#   SMOKE_CA_CERT/_KEY    a test CA the deployment trusts, to mint one (mint-qwac.sh; needs SMOKE_CRL_URL, where
+#                         that CA publishes its CRL, reachable from the deployment)
 #   SMOKE_APIM_URL        optional: the TPP-facing API, e.g. https://<apim>.azure-api.net/psd2
 #   SMOKE_TLS_CACERT          optional: CA file for the servers' TLS certificates (the local host's dev root)
 #   SMOKE_PROPAGATION_SECONDS  how long a revocation may take to reach every instance (default 15)

@@ -56,7 +56,11 @@ public sealed class SmokeScriptTests
                 "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign", "-keyout", ca + ".key", "-out", ca + ".pem");
             Assert.True(caExit == 0, caOutput);
 
-            var (exitCode, output) = await RunAsync(new Dictionary<string, string>(), Path.Combine(Folder, "mint-qwac.sh"), ca + ".pem", ca + ".key", Path.Combine(folder.FullName, "tpp"));
+            var (noCrlExit, _) = await RunAsync(new Dictionary<string, string>(), Path.Combine(Folder, "mint-qwac.sh"), ca + ".pem", ca + ".key", Path.Combine(folder.FullName, "none"));
+            Assert.NotEqual(0, noCrlExit);
+
+            const string CrlUrl = "http://127.0.0.1:9/smoke-ca.crl";
+            var (exitCode, output) = await RunAsync(new Dictionary<string, string> { ["SMOKE_CRL_URL"] = CrlUrl }, Path.Combine(Folder, "mint-qwac.sh"), ca + ".pem", ca + ".key", Path.Combine(folder.FullName, "tpp"));
             Assert.True(exitCode == 0, output);
 
             using var leaf = X509Certificate2.CreateFromPemFile(Path.Combine(folder.FullName, "tpp.pem"), Path.Combine(folder.FullName, "tpp.key"));
@@ -74,6 +78,11 @@ public sealed class SmokeScriptTests
             Assert.Contains("040081982702", hex, StringComparison.Ordinal);
             Assert.Contains(Convert.ToHexString("PSP_AI"u8), hex, StringComparison.Ordinal);
             Assert.Contains(Convert.ToHexString("PSP_PI"u8), hex, StringComparison.Ordinal);
+
+            // Revocation is checked by default (decision 0009): the QWAC names the test CA's CRL.
+            var crlDistributionPoints = leaf.Extensions["2.5.29.31"];
+            Assert.NotNull(crlDistributionPoints);
+            Assert.Contains(Convert.ToHexString(System.Text.Encoding.ASCII.GetBytes(CrlUrl)), Convert.ToHexString(crlDistributionPoints.RawData), StringComparison.Ordinal);
             using var chain = new X509Chain();
             chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
             chain.ChainPolicy.CustomTrustStore.Add(issuer);

@@ -50,6 +50,16 @@ public sealed class TrustedListSettingsTests
     }
 
     [Fact]
+    public async Task Change_feed_retention_runs_on_the_admin_app_only_and_its_schedule_resolves_on_both()
+    {
+        var snapshot = await DeploymentSnapshot.OfAsync(DeploymentSnapshot.Defaults);
+
+        Assert.Contains("AzureWebJobs.ChangeFeedRetention.Disabled", TwoAppTopologyTests.DisabledIn(snapshot, "authorizer"));
+        Assert.DoesNotContain("AzureWebJobs.ChangeFeedRetention.Disabled", TwoAppTopologyTests.DisabledIn(snapshot, "admin"));
+        Assert.All(new[] { "authorizer", "admin" }, s => Assert.False(string.IsNullOrWhiteSpace(snapshot.AppSettings(s)["ChangeFeedRetentionSchedule"])));
+    }
+
+    [Fact]
     public void Azd_maps_both_parameters_from_environment_variables_with_the_template_defaults()
     {
         using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(BicepCli.RepositoryRoot, "infra", "main.parameters.json")));

@@ -31,7 +31,11 @@ internal sealed class TwoGenerationCache<TKey, TValue>
         _generationSize = capacity / 2;
     }
 
-    public int Count => Volatile.Read(ref _current).Count + Volatile.Read(ref _previous).Count;
+    /// <summary>
+    /// The values cached now, tombstones not included (a walk over both generations: for health and metrics, never
+    /// on the request path). The generations' own counters also count tombstones, which is what bounds memory.
+    /// </summary>
+    public int Count => Live(Volatile.Read(ref _current)) + Live(Volatile.Read(ref _previous));
 
     public bool TryGet(TKey key, [MaybeNullWhen(false)] out TValue value)
     {
@@ -138,6 +142,20 @@ internal sealed class TwoGenerationCache<TKey, TValue>
         {
             Rotate(generation);
         }
+    }
+
+    private static int Live(Generation generation)
+    {
+        var live = 0;
+        foreach (var entry in generation.Map)
+        {
+            if (!entry.Value.Removed)
+            {
+                live++;
+            }
+        }
+
+        return live;
     }
 
     private static bool Unwrap(Slot slot, [MaybeNullWhen(false)] out TValue value)

@@ -72,7 +72,8 @@ public static class TppGateFunctionsApp
         var otlp = configuration["OTEL_EXPORTER_OTLP_ENDPOINT"];
         services.AddOpenTelemetry().WithMetrics(metrics =>
         {
-            metrics.AddMeter(TppGateMetrics.MeterName);
+            // tppgate.crl.age lives on the revocation meter; the Bicep's CRL alert and the workbook read it.
+            metrics.AddMeter(TppGateMetrics.MeterName, CrlRefresherService.MeterName);
             if (!string.IsNullOrWhiteSpace(connectionString))
             {
                 metrics.AddAzureMonitorMetricExporter(o =>

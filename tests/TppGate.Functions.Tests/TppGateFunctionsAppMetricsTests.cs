@@ -100,6 +100,16 @@ public sealed class TppGateFunctionsAppMetricsTests(AzuriteInstance azurite)
         // The SDK listens by meter name, so parallel tests' hosts add to this sum; the exact count per host is the
         // MeterListener test's job. This one proves the composition's pipeline exports the TppGate meter at all.
         Assert.True(points.Sum() >= 1);
+
+        // The CRL alert reads tppgate.crl.age: the QWAC's CRL is now cached, so the revocation meter reports its age.
+        var crlAge = Assert.Single(exported, m => m.Name == "tppgate.crl.age" && m.MeterName == TppGate.Http.Hosting.CrlRefresherService.MeterName);
+        var ages = new List<double>();
+        foreach (ref readonly var point in crlAge.GetMetricPoints())
+        {
+            ages.Add(point.GetGaugeLastValueDouble());
+        }
+
+        Assert.Contains(ages, age => age >= 0);
     }
 
     [Theory]

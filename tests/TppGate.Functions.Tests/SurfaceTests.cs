@@ -1,3 +1,4 @@
+using TppGate.Testing.Waiting;
 using TppGate.Functions.Tests.Support;
 using TppGate.Http.Callers;
 using TppGate.Pki;

@@ -1,3 +1,4 @@
+using TppGate.Testing.Waiting;
 using System.Text.Json;
 using TppGate.Functions.Tests.Support;
 using TppGate.Http.Callers;

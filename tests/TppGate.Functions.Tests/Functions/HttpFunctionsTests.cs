@@ -1,3 +1,4 @@
+using TppGate.Testing.Waiting;
 using System.Text.Json;
 using TppGate.Core.Certificates;
 using TppGate.Core.Eidas;

@@ -1,3 +1,4 @@
+using TppGate.Testing.Waiting;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;

@@ -1,3 +1,4 @@
+using TppGate.Testing.Waiting;
 using System.Net;
 using System.Text;
 using TppGate.Core.Certificates;

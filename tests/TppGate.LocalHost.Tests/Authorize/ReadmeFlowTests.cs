@@ -1,3 +1,4 @@
+using TppGate.Testing.Waiting;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;

@@ -1,3 +1,4 @@
+using TppGate.Testing.Waiting;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;

@@ -1,4 +1,4 @@
-namespace TppGate.LocalHost.Tests.Support;
+namespace TppGate.Testing.Waiting;
 
 /// <summary>Polls a condition until it holds or a bound passes: for behaviour promised "within N seconds".</summary>
 public static class Eventually
@@ -19,7 +19,7 @@ public static class Eventually
                 return false;
             }
 
-            await Task.Delay(100, TestContext.Current.CancellationToken);
+            await Task.Delay(100, Xunit.TestContext.Current.CancellationToken);
         }
     }
 }

@@ -62,7 +62,10 @@ public sealed class AuthorizerOptions
     /// <summary>How often the change feed is read. Default 1 second; must be well under <see cref="PropagationBound"/>.</summary>
     public TimeSpan ChangePollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>How far back each change-feed read looks, to absorb clock skew between writers. Default 30 seconds.</summary>
+    /// <summary>
+    /// Not used since decision 0010: the change feed is numbered, so a read continues from the last entry seen and
+    /// never looks back in time. Kept so existing settings still bind; it changes nothing.
+    /// </summary>
     public TimeSpan ChangeLookBack { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>The largest client_id accepted, in characters. Default 256.</summary>

@@ -273,7 +273,10 @@ public sealed partial class AuthorizeHandler
     private bool TryClientId(HttpRequest request, string? formClientId, out string? clientId)
     {
         clientId = null;
-        if (!TrySingle(request.Headers[_options.ClientIdHeader], out var header) || !TrySingle(request.Query["client_id"], out var query))
+        // No query string, no query client_id: parsing the (empty) query would only allocate (issue 12).
+        string? query = null;
+        if (!TrySingle(request.Headers[_options.ClientIdHeader], out var header)
+            || (request.QueryString.HasValue && !TrySingle(request.Query["client_id"], out query)))
         {
             return false;
         }

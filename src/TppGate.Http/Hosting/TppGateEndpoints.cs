@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 using TppGate.Http.Admin;
 using TppGate.Http.Authorize;
 
@@ -12,7 +13,13 @@ public static class TppGateEndpoints
     /// <summary>Maps <c>/api/authorize</c> (GET and POST) and <c>/api/health</c>.</summary>
     public static IEndpointRouteBuilder MapTppGateAuthorizer(this IEndpointRouteBuilder app)
     {
-        app.MapMethods("/api/authorize", ["GET", "POST"], (HttpContext context, AuthorizeHandler handler) => handler.HandleAsync(context));
+        // The handler is a singleton: taken once from the root provider, so a warm request opens no DI scope (issue 12).
+        AuthorizeHandler? handler = null;
+        app.MapMethods("/api/authorize", ["GET", "POST"], async context =>
+        {
+            var result = await (handler ??= app.ServiceProvider.GetRequiredService<AuthorizeHandler>()).HandleAsync(context);
+            await result.ExecuteAsync(context);
+        });
         app.MapGet("/api/health", (HttpContext context, HealthHandler handler) => handler.Handle(context));
         return app;
     }

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Http;
 
 namespace TppGate.LocalHost.Hosting;
@@ -9,6 +11,11 @@ namespace TppGate.LocalHost.Hosting;
 /// </summary>
 public sealed class AppServiceFrontEndMiddleware(RequestDelegate next)
 {
+    // The base64 DER of each connection's certificate object, encoded once per connection rather than on every
+    // keep-alive request (issue 12). Keyed on the object the TLS handshake produced, never on anything the client
+    // sends, and the value is a pure function of that object's bytes; entries go with the connection.
+    private readonly ConditionalWeakTable<X509Certificate2, string> _encoded = new();
+
     /// <summary>Rewrites the headers and calls the next middleware.</summary>
     public Task InvokeAsync(HttpContext context)
     {
@@ -31,7 +38,7 @@ public sealed class AppServiceFrontEndMiddleware(RequestDelegate next)
 
         if (context.Connection.ClientCertificate is { } certificate)
         {
-            headers["X-ARR-ClientCert"] = Convert.ToBase64String(certificate.RawData);
+            headers["X-ARR-ClientCert"] = _encoded.GetValue(certificate, static c => Convert.ToBase64String(c.RawDataMemory.Span));
         }
 
         return next(context);

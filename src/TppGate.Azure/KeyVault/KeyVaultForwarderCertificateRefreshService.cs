@@ -10,35 +10,8 @@ public sealed partial class KeyVaultForwarderCertificateRefreshService(
     ILogger<KeyVaultForwarderCertificateRefreshService> logger) : BackgroundService
 {
     /// <inheritdoc />
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await provider.RefreshAsync(stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-#pragma warning disable CA1031 // A bug in one refresh must not end the loop: the last set stays, the next refresh may succeed.
-            catch (Exception e)
-#pragma warning restore CA1031
-            {
-                RefreshCrashed(logger, e);
-            }
-
-            try
-            {
-                await Task.Delay(provider.NextRefreshDelay(), timeProvider, stoppingToken);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-        }
-    }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken)
+        => RefreshLoop.RunAsync(provider.RefreshAsync, provider.NextRefreshDelay, e => RefreshCrashed(logger, e), timeProvider, stoppingToken);
 
     [LoggerMessage(EventId = 32, EventName = "ForwarderCertificateRefreshCrashed", Level = LogLevel.Error,
         Message = "Trusted forwarder certificate refresh threw; the last set stays in use")]

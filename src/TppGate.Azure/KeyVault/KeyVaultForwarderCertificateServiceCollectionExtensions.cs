@@ -59,13 +59,7 @@ public static class KeyVaultForwarderCertificateServiceCollectionExtensions
     public static CertificateClientOptions CreateClientOptions(KeyVaultForwarderCertificateOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var clientOptions = new CertificateClientOptions();
-        clientOptions.Retry.Mode = RetryMode.Exponential;
-        clientOptions.Retry.MaxRetries = options.MaxRetries;
-        clientOptions.Retry.Delay = TimeSpan.FromMilliseconds(500);
-        clientOptions.Retry.MaxDelay = TimeSpan.FromSeconds(8);
-        clientOptions.Retry.NetworkTimeout = options.NetworkTimeout;
-        return clientOptions;
+        return KeyVaultClientOptions.ApplyRetry(new CertificateClientOptions(), options.MaxRetries, options.NetworkTimeout);
     }
 
     private static TokenCredential CreateCredential(KeyVaultForwarderCertificateOptions options) =>

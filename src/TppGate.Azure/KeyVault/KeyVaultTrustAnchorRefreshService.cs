@@ -10,35 +10,8 @@ public sealed partial class KeyVaultTrustAnchorRefreshService(
     ILogger<KeyVaultTrustAnchorRefreshService> logger) : BackgroundService
 {
     /// <inheritdoc />
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await provider.RefreshAsync(stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-#pragma warning disable CA1031 // A bug in one refresh must not end the refresh loop: the next one may succeed.
-            catch (Exception e)
-#pragma warning restore CA1031
-            {
-                Log.RefreshCrashed(logger, e);
-            }
-
-            try
-            {
-                await Task.Delay(provider.NextRefreshDelay(), timeProvider, stoppingToken);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-        }
-    }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken)
+        => RefreshLoop.RunAsync(provider.RefreshAsync, provider.NextRefreshDelay, e => Log.RefreshCrashed(logger, e), timeProvider, stoppingToken);
 
     private static partial class Log
     {

@@ -122,7 +122,7 @@ public sealed class OcspCache
                 return flight.Value.Result;
             }
 
-            _failures.TryAdd(key, new Failure(_time.GetUtcNow(), $"no answer within {_options.RevocationTimeout} (Authorizer:Chain:RevocationTimeout)"));
+            _failures[key] = new Failure(_time.GetUtcNow(), $"no answer within {_options.RevocationTimeout} (Authorizer:Chain:RevocationTimeout)");
             return null;
         }
         catch (AggregateException ex)

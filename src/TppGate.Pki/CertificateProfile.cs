@@ -150,6 +150,9 @@ public sealed record CertificateProfile
     /// <summary>Write no CRL distribution point, even when the issuer publishes a CRL (a QWAC without a revocation source).</summary>
     public bool OmitCrlDistributionPoint { get; init; }
 
+    /// <summary>OCSP responder URL, written as authorityInfoAccess id-ad-ocsp; none when null.</summary>
+    public string? OcspUrl { get; init; }
+
     /// <summary>Start of validity; null takes the issuer's.</summary>
     public DateTimeOffset? NotBefore { get; init; }
 

@@ -178,6 +178,11 @@ public sealed class QtspAuthority : IDisposable
             extensions.Add(CertificateRevocationListBuilder.BuildCrlDistributionPointExtension([crl]));
         }
 
+        if (profile.OcspUrl is { } ocsp)
+        {
+            extensions.Add(new X509AuthorityInformationAccessExtension([ocsp], null));
+        }
+
         if (profile.Policies.Count > 0)
         {
             extensions.Add(new X509Extension(Oids.CertificatePolicies, Policies(profile.Policies), false));

@@ -33,6 +33,6 @@ public enum ChainFailure
     /// <summary>No trust anchors are loaded: nothing can be trusted.</summary>
     NoTrustAnchors,
 
-    /// <summary>Revocation is checked but the certificate names no CRL distribution point (ETSI EN 319 412-2 requires one in a QWAC).</summary>
+    /// <summary>Revocation is checked but the certificate names no revocation source, neither a CRL distribution point nor an OCSP responder (ETSI EN 319 412-2 requires one in a QWAC).</summary>
     NoRevocationSource,
 }

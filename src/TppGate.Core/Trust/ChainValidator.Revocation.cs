@@ -1,9 +1,10 @@
 using System.Security.Cryptography.X509Certificates;
 using TppGate.Core.Trust.Revocation;
+using TppGate.Core.Trust.Revocation.Ocsp;
 
 namespace TppGate.Core.Trust;
 
-/// <summary>QTSP revocation from the CRL cache, once the chain is trusted (decision 0009).</summary>
+/// <summary>QTSP revocation from the CRL cache, or OCSP for a certificate without a CRL (decision 0017), once the chain is trusted (decision 0009).</summary>
 public sealed partial class ChainValidator
 {
     // Only now, with the chain ending in an anchor, may a distribution point be fetched. The leaf, and any CA the
@@ -21,7 +22,7 @@ public sealed partial class ChainValidator
             }
 
             var which = i == 0 ? "leaf" : "forwarded CA";
-            var status = revocation!.Check(subject, chain.ChainElements[i + 1].Certificate, allowFetch: options.Revocation == RevocationCheck.Online);
+            var status = Check(subject, chain.ChainElements[i + 1].Certificate, allowFetch: options.Revocation == RevocationCheck.Online);
             switch (status.State)
             {
                 case RevocationState.Revoked:
@@ -37,6 +38,22 @@ public sealed partial class ChainValidator
         }
 
         return allowedNote is null ? null : new ChainValidationResult(true, [], allowedNote);
+    }
+
+    // A certificate with an http(s) CRL distribution point keeps using its CRL; OCSP answers only for one without
+    // (decision 0017); one that names neither is NoSource.
+    private RevocationStatus Check(X509Certificate2 subject, X509Certificate2 issuer, bool allowFetch)
+    {
+        var status = revocation!.Check(subject, issuer, allowFetch);
+        if (status.State != RevocationState.NoSource || ocsp is null)
+        {
+            return status;
+        }
+
+        var answer = ocsp.Check(subject, issuer, allowFetch);
+        return answer.State == RevocationState.NoSource
+            ? new(RevocationState.NoSource, "the certificate names neither an http(s) CRL distribution point nor an http(s) OCSP responder")
+            : answer;
     }
 
     private static bool IsConfigured(X509Certificate2 certificate, TrustAnchorSet set)

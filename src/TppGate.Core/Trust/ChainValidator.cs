@@ -5,6 +5,7 @@ using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using TppGate.Core.Asn1;
 using TppGate.Core.Trust.Revocation;
+using TppGate.Core.Trust.Revocation.Ocsp;
 
 namespace TppGate.Core.Trust;
 
@@ -20,7 +21,11 @@ namespace TppGate.Core.Trust;
 /// left to the platform's chain engine per <see cref="ChainValidationOptions.Revocation"/> (fetching inside the
 /// chain build, as the command line does).
 /// </param>
-public sealed partial class ChainValidator(ITrustAnchorProvider anchors, ChainValidationOptions options, TimeProvider timeProvider, CrlCache? revocation = null)
+/// <param name="ocsp">
+/// OCSP for a certificate that names a responder but no CRL distribution point (decision 0017); used beside
+/// <paramref name="revocation"/>, which a certificate with a distribution point keeps using.
+/// </param>
+public sealed partial class ChainValidator(ITrustAnchorProvider anchors, ChainValidationOptions options, TimeProvider timeProvider, CrlCache? revocation = null, OcspCache? ocsp = null)
 {
     private const string ClientAuthenticationOid = "1.3.6.1.5.5.7.3.2";
 
@@ -55,7 +60,7 @@ public sealed partial class ChainValidator(ITrustAnchorProvider anchors, ChainVa
         X509ChainStatusFlags.RevocationStatusUnknown | X509ChainStatusFlags.OfflineRevocation;
 
     /// <summary>Changes when the CRLs behind earlier verdicts change: a cached verdict from another generation is reached again.</summary>
-    public long RevocationGeneration => revocation?.Generation ?? 0;
+    public long RevocationGeneration => (revocation?.Generation ?? 0) + (ocsp?.Generation ?? 0);
 
     /// <summary>Validates <paramref name="leaf"/>, using <paramref name="extraIntermediates"/> only as path-building hints.</summary>
     /// <param name="leaf">The client certificate.</param>

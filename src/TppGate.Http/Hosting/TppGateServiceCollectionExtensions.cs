@@ -7,6 +7,7 @@ using TppGate.Core.Authorization;
 using TppGate.Core.Certificates;
 using TppGate.Core.Trust;
 using TppGate.Core.Trust.Revocation;
+using TppGate.Core.Trust.Revocation.Ocsp;
 using TppGate.Http.Admin;
 using TppGate.Http.Authorize;
 using TppGate.Http.Callers;
@@ -51,6 +52,8 @@ public static class TppGateServiceCollectionExtensions
         services.TryAddSingleton(sp => sp.GetRequiredService<IOptions<CertificateReaderOptions>>().Value);
         services.TryAddSingleton<ICrlDownloader>(sp => new HttpCrlDownloader(sp.GetRequiredService<ChainValidationOptions>()));
         services.TryAddSingleton<CrlCache>();
+        services.TryAddSingleton<IOcspDownloader>(sp => new HttpOcspDownloader(sp.GetRequiredService<ChainValidationOptions>()));
+        services.TryAddSingleton<OcspCache>();
         services.TryAddSingleton<ChainValidator>();
         services.TryAddSingleton<CertificateVerifier>();
         services.TryAddSingleton<BindingCache>();

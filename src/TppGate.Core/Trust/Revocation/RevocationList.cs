@@ -207,7 +207,8 @@ public sealed class RevocationList
         return null;
     }
 
-    private static bool Verify(X509Certificate2 issuer, string oid, ReadOnlySpan<byte> tbs, ReadOnlySpan<byte> signature)
+    // Also verifies OCSP responses and delegated responder certificates (decision 0017).
+    internal static bool Verify(X509Certificate2 issuer, string oid, ReadOnlySpan<byte> tbs, ReadOnlySpan<byte> signature)
     {
         var (hash, ecdsa) = oid switch
         {

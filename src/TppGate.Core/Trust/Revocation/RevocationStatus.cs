@@ -1,18 +1,18 @@
 namespace TppGate.Core.Trust.Revocation;
 
-/// <summary>What the CRL cache says about one certificate.</summary>
+/// <summary>What the CRL cache, or the OCSP cache for a certificate without a CRL, says about one certificate.</summary>
 public enum RevocationState
 {
-    /// <summary>A current CRL from its issuer does not list it.</summary>
+    /// <summary>A current CRL from its issuer does not list it, or its OCSP responder answers good.</summary>
     Good = 0,
 
-    /// <summary>A current CRL from its issuer lists it.</summary>
+    /// <summary>A current CRL from its issuer lists it, or its OCSP responder answers revoked.</summary>
     Revoked,
 
-    /// <summary>No current CRL: never fetched, unreachable, refused, or past nextUpdate plus the grace.</summary>
+    /// <summary>No current CRL or OCSP answer (never fetched, unreachable, refused, or past nextUpdate plus the grace), or the responder answers unknown.</summary>
     Unknown,
 
-    /// <summary>The certificate names no http(s) CRL distribution point.</summary>
+    /// <summary>The certificate names no http(s) CRL distribution point (and, from the OCSP cache, no http(s) OCSP responder).</summary>
     NoSource,
 }
 

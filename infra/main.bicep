@@ -58,6 +58,15 @@ param trustedListSigners string[] = []
 @description('NCRONTAB schedule of RefreshTrustedLists (app setting TrustedListsSchedule, on both apps so the timer binding resolves where it is disabled too). Default: daily at 03:30 UTC.')
 param trustedListsSchedule string = '0 30 3 * * *'
 
+@minLength(1)
+@description('NCRONTAB schedule of the admin app\'s ExpiryReport timer (app setting ExpiryReportSchedule, on both apps so the timer binding resolves where it is disabled too). Default: daily at 06:00 UTC.')
+param expiryReportSchedule string = '0 0 6 * * *'
+
+@description('Days ahead the expiry report looks (admin app setting ExpiryReport__WindowDays); the certificates-expiring alert fires while it finds any binding expiring within them.')
+@minValue(1)
+@maxValue(3650)
+param expiryReportWindowDays int = 30
+
 @description('Authorizer: instances kept warm for the HTTP group. Every PSD2 call waits on the authorizer, so a cold start (seconds) is never acceptable; two survive the recycling of one.')
 @minValue(0)
 param authorizerAlwaysReadyInstances int = 2
@@ -152,6 +161,7 @@ module alerts 'app/alerts.bicep' = {
     storageFailureThreshold: storageFailureAlertThreshold
     anchorMaxAgeHours: anchorMaxAgeHours
     crlMaxAgeHours: crlMaxAgeHours
+    expiryReportWindowDays: expiryReportWindowDays
   }
 }
 
@@ -215,6 +225,8 @@ var sharedSettings = [
   { name: 'TrustedListsSchedule', value: trustedListsSchedule }
   // The change-feed retention timer (admin app; decision 0010): its schedule must resolve on both apps too.
   { name: 'ChangeFeedRetentionSchedule', value: '0 */15 * * * *' }
+  // The daily expiry report (admin app; tppgate.bindings.expiring): its schedule must resolve on both apps too.
+  { name: 'ExpiryReportSchedule', value: expiryReportSchedule }
 ]
 // Without pinned signers the trusted-list timer cannot verify the LOTL: it is disabled, and anchors are managed by hand.
 var trustedListSignerSettings = [for (signer, i) in trustedListSigners: { name: 'TrustedLists__LotlSigners__${i}', value: signer }]
@@ -274,7 +286,10 @@ module admin 'app/function.bicep' = {
     deploymentContainerUri: adminHostStorage.outputs.deploymentContainerUri
     surface: 'Admin'
     disabledFunctions: adminDisabledFunctions
-    appSettings: concat(sharedSettings, trustedListSignerSettings, [{ name: 'Admin__Audience', value: adminAppClientId }])
+    appSettings: concat(sharedSettings, trustedListSignerSettings, [
+      { name: 'Admin__Audience', value: adminAppClientId }
+      { name: 'ExpiryReport__WindowDays', value: string(expiryReportWindowDays) }
+    ])
     adminAppClientId: adminAppClientId
     adminAppTenantId: empty(adminAppTenantId) ? tenant().tenantId : adminAppTenantId
     // Operators and timers only: no warm instance, platform-default concurrency.

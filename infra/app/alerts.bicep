@@ -25,6 +25,10 @@ param anchorMaxAgeHours int
 @minValue(1)
 param crlMaxAgeHours int
 
+@description('The expiry report\'s window in days (ExpiryReport__WindowDays), named in the expiry alert.')
+@minValue(1)
+param expiryReportWindowDays int
+
 // Each alert reads one tppgate.* metric the apps emit (OpenTelemetry, Azure Monitor exporter): a counter's delta is
 // in Sum, a gauge's value in Max. Evaluated by Azure Monitor every evaluationFrequency over windowSize.
 resource workspace 'Microsoft.OperationalInsights/workspaces@2023-09-01' existing = {
@@ -76,7 +80,9 @@ var rules = [
   }
   {
     name: 'certificates-expiring'
-    description: 'Bound TPP certificates expire within 30 days (tppgate.bindings.expiring, from the daily expiry report).'
+    // The admin app's daily ExpiryReport sets the gauge to the count of active bindings expiring within the window
+    // (already expired included) and the exporter sends it each minute while the instance lives: Max over a day > 0.
+    description: 'Active bindings whose TPP certificate expires within ${expiryReportWindowDays} days, or has expired (tppgate.bindings.expiring, from the daily expiry report).'
     severity: 3
     query: 'AppMetrics | where Name == "tppgate.bindings.expiring" | project TimeGenerated, Value = Max'
     aggregation: 'Maximum'

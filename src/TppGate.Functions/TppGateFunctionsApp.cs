@@ -72,8 +72,8 @@ public static class TppGateFunctionsApp
         var otlp = configuration["OTEL_EXPORTER_OTLP_ENDPOINT"];
         services.AddOpenTelemetry().WithMetrics(metrics =>
         {
-            // tppgate.crl.age lives on the revocation meter; the Bicep's CRL alert and the workbook read it.
-            metrics.AddMeter(TppGateMetrics.MeterName, CrlRefresherService.MeterName);
+            // tppgate.crl.age lives on the revocation meter, tppgate.storage.* on the storage meter; the Bicep's alerts and the workbook read them.
+            metrics.AddMeter(TppGateMetrics.ExportedMeterNames);
             if (!string.IsNullOrWhiteSpace(connectionString))
             {
                 metrics.AddAzureMonitorMetricExporter(o =>

@@ -46,7 +46,7 @@ public sealed class TppGateFunctionsAppMetricsTests(AzuriteInstance azurite)
         Assert.Contains(decisions, m => m.Tags["code"] == "PATH_NOT_CANONICAL");
         Assert.Equal(2, measurements.Count(m => m.Instrument == "tppgate.decision.duration" && m.Tags["outcome"] == "deny" && m.Value is > 0 and < 5000));
         Assert.Contains(measurements, m => m.Instrument == "tppgate.anchors.count" && m.Value == 3);
-        Assert.All(measurements, m => Assert.Subset(new HashSet<string> { "outcome", "code", "action", "result" }, m.Tags.Keys.ToHashSet()));
+        Assert.All(measurements, m => Assert.Subset(new HashSet<string> { "outcome", "code", "action", "result", "cache" }, m.Tags.Keys.ToHashSet()));
         Assert.DoesNotContain(measurements, m => m.Tags.Values.Any(v => v is not null && (v.Contains("client", StringComparison.OrdinalIgnoreCase) || v.Length > 40)));
     }
 
@@ -77,6 +77,49 @@ public sealed class TppGateFunctionsAppMetricsTests(AzuriteInstance azurite)
 
         Assert.Equal(201, register.Status);
         Assert.Equal([("register", "Created")], writes);
+    }
+
+    [Fact]
+    public async Task A_second_identical_request_is_a_hit_in_both_caches_and_a_new_certificate_a_miss()
+    {
+        var settings = AppService.Settings(azurite, "Admin");
+        await using var admin = await FunctionsAppHost.StartAsync(settings);
+        var authorizerSettings = new Dictionary<string, string?>(settings) { ["TppGate:Surface"] = "Authorizer" };
+        authorizerSettings.Remove("WEBSITE_AUTH_ENABLED");
+        await using var authorizer = await FunctionsAppHost.StartAsync(authorizerSettings);
+        using var metrics = new MetricCapture(authorizer.Services.GetRequiredService<TppGateMetrics>().Meter);
+        using var tpp = CertificateCatalogue.Shared.IssuingCa.Issue(CertificateProfile.Qwac($"{Guid.NewGuid():N}.tpp.example", Core.Eidas.Psd2Role.AccountInformation));
+        var clientId = "cache-" + Guid.NewGuid().ToString("N")[..8];
+        var register = await admin.SendAsync("POST", "/api/bindings", [AppService.Principal(Http.Callers.Caller.AdminRole)], System.Text.Json.JsonSerializer.Serialize(new { clientId, certificate = PkiExport.CertificatePem(tpp) }));
+        Assert.Equal(201, register.Status);
+        KeyValuePair<string, string>[] request = [AppService.ClientCertificate(tpp), new("X-Client-Id", clientId), new("X-Tpp-Api", "accounts")];
+
+        var start = Lookups(metrics);
+        await authorizer.SendAsync("POST", "/api/authorize", request);
+        var afterFirst = Lookups(metrics);
+
+        // Until the registration has propagated (the change feed resolved it), a request may read storage.
+        FunctionResponse? allow = null;
+        Assert.True(await TppGate.Testing.Waiting.Eventually.WithinAsync(TimeSpan.FromSeconds(8), async () =>
+        {
+            var before = Lookups(metrics);
+            allow = await authorizer.SendAsync("POST", "/api/authorize", request);
+            return allow.Status == 200 && Lookups(metrics)[("bindings", "hit")] > before[("bindings", "hit")];
+        }), allow?.Text);
+        var beforeLast = Lookups(metrics);
+        var last = await authorizer.SendAsync("POST", "/api/authorize", request);
+        var afterLast = Lookups(metrics);
+
+        // The first sight of a certificate is a miss in the verification cache; the identical request after an allow
+        // is answered from both caches, with no chain validation and no storage read.
+        Assert.Equal(1, afterFirst[("certificates", "miss")] - start[("certificates", "miss")]);
+        Assert.Equal(0, afterFirst[("certificates", "hit")] - start[("certificates", "hit")]);
+        Assert.Equal(200, last.Status);
+        Assert.Equal(1, afterLast[("certificates", "hit")] - beforeLast[("certificates", "hit")]);
+        Assert.Equal(0, afterLast[("certificates", "miss")] - beforeLast[("certificates", "miss")]);
+        Assert.Equal(1, afterLast[("bindings", "hit")] - beforeLast[("bindings", "hit")]);
+        Assert.Equal(0, afterLast[("bindings", "miss")] - beforeLast[("bindings", "miss")]);
+        Assert.True(afterFirst[("bindings", "miss")] > start[("bindings", "miss")]);
     }
 
     [Fact]
@@ -111,6 +154,10 @@ public sealed class TppGateFunctionsAppMetricsTests(AzuriteInstance azurite)
 
         Assert.Contains(ages, age => age >= 0);
     }
+
+    // tppgate.cache.lookups is a cumulative observable counter: one value per cache and result, read on collection.
+    private static Dictionary<(string? Cache, string? Result), double> Lookups(MetricCapture metrics)
+        => metrics.Observe("tppgate.cache.lookups").ToDictionary(m => (m.Tag("cache"), m.Tag("result")), m => m.Value);
 
     [Theory]
     [InlineData("ClientId=8f5e0c1a-0000-4000-8000-000000000001;Authorization=AAD", true, "8f5e0c1a-0000-4000-8000-000000000001")]

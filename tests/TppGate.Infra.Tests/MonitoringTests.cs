@@ -82,4 +82,54 @@ public sealed class MonitoringTests
         Assert.Contains("\"tppgate.anchors.age\", \"tppgate.crl.age\"", queries["Trust anchor and CRL age (hours)"], StringComparison.Ordinal);
         Assert.Contains("\"tppgate.bindings.expiring\"", queries["Latest anchor, CRL and expiry state"], StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task The_workbook_shows_the_cache_hit_ratio_and_storage_latency_and_failures()
+    {
+        var snapshot = await DeploymentSnapshot.OfAsync(DeploymentSnapshot.Defaults);
+        var workbook = Assert.Single(snapshot.OfType("Microsoft.Insights/workbooks")).GetProperty("properties");
+        using var data = JsonDocument.Parse(workbook.GetProperty("serializedData").GetString()!);
+        var queries = data.RootElement.GetProperty("items").EnumerateArray()
+            .Where(i => i.GetProperty("type").GetInt32() == 3)
+            .Select(i => i.GetProperty("content").GetProperty("query").GetString()!)
+            .ToArray();
+
+        var ratio = Assert.Single(queries, q => q.Contains("\"tppgate.cache.lookups\"", StringComparison.Ordinal));
+        Assert.Contains("by bin(TimeGenerated, 5m), cache", ratio, StringComparison.Ordinal);
+        Assert.Contains("HitRatio = Hits / Lookups", ratio, StringComparison.Ordinal);
+        Assert.Contains("sum(Sum) / sum(ItemCount)", Assert.Single(queries, q => q.Contains("\"tppgate.storage.duration\"", StringComparison.Ordinal)), StringComparison.Ordinal);
+        Assert.Contains("Failures = sum(Sum)", Assert.Single(queries, q => q.Contains("Name == \"tppgate.storage.failures\"", StringComparison.Ordinal)), StringComparison.Ordinal);
+
+        // AppMetrics has ItemCount, not Count: a mean over Count is a query error in the portal.
+        Assert.DoesNotContain(queries, q => q.Contains("sum(Count)", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task The_expiry_report_runs_daily_on_the_admin_app_and_its_window_is_the_one_the_alert_names()
+    {
+        var defaults = await DeploymentSnapshot.OfAsync(DeploymentSnapshot.Defaults);
+        var custom = await DeploymentSnapshot.OfAsync(DeploymentSnapshot.Defaults + """
+
+            param expiryReportSchedule = '0 15 5 * * *'
+            param expiryReportWindowDays = 14
+            """);
+
+        // The timer's %ExpiryReportSchedule% binding resolves on both apps; it runs on the admin app only.
+        Assert.All(new[] { "authorizer", "admin" }, s => Assert.Equal("0 0 6 * * *", defaults.AppSettings(s)["ExpiryReportSchedule"]));
+        var daily = defaults.AppSettings("admin")["ExpiryReportSchedule"]!.Split(' ');
+        Assert.Equal(6, daily.Length);
+        Assert.Equal(["*", "*", "*"], daily[3..]);
+        Assert.Contains("AzureWebJobs.ExpiryReport.Disabled", TwoAppTopologyTests.DisabledIn(defaults, "authorizer"));
+        Assert.DoesNotContain("AzureWebJobs.ExpiryReport.Disabled", TwoAppTopologyTests.DisabledIn(defaults, "admin"));
+        Assert.Equal("30", defaults.AppSettings("admin")["ExpiryReport__WindowDays"]);
+        Assert.Contains("within 30 days", ExpiryAlert(defaults).GetProperty("description").GetString(), StringComparison.Ordinal);
+
+        Assert.Equal("0 15 5 * * *", custom.AppSettings("admin")["ExpiryReportSchedule"]);
+        Assert.Equal("14", custom.AppSettings("admin")["ExpiryReport__WindowDays"]);
+        Assert.Contains("within 14 days", ExpiryAlert(custom).GetProperty("description").GetString(), StringComparison.Ordinal);
+        Assert.Equal(0, ExpiryAlert(custom).GetProperty("criteria").GetProperty("allOf")[0].GetProperty("threshold").GetDouble());
+    }
+
+    private static JsonElement ExpiryAlert(DeploymentSnapshot snapshot)
+        => snapshot.Named("Microsoft.Insights/scheduledQueryRules", "tppgate-certificates-expiring").GetProperty("properties");
 }

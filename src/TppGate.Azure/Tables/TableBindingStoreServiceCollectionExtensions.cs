@@ -3,6 +3,7 @@ using Azure.Data.Tables;
 using Azure.Identity;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using TppGate.Core.Bindings;
@@ -14,7 +15,7 @@ public static class TableBindingStoreServiceCollectionExtensions
 {
     /// <summary>
     /// Binds <see cref="TableBindingStoreOptions"/> from the "Bindings" section (validated at start) and registers
-    /// the store as a singleton. The storage account comes from <c>Bindings:ConnectionString</c>,
+    /// the store as a singleton, its two clients measured by <see cref="TableStorageMetrics"/>. The storage account comes from <c>Bindings:ConnectionString</c>,
     /// <c>Bindings:TableServiceUri</c> (+ <c>Bindings:ManagedIdentityClientId</c>), or the connection named by
     /// <c>Bindings:Connection</c>, read the way Functions reads <c>AzureWebJobsStorage</c>: a connection string,
     /// or <c>{name}:tableServiceUri</c> with optional <c>{name}:clientId</c>.
@@ -32,11 +33,20 @@ public static class TableBindingStoreServiceCollectionExtensions
             .PostConfigure(options => ResolveConnection(options, configuration))
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<TableBindingStoreOptions>, TableBindingStoreOptionsValidator>();
+        services.AddMetrics();
+        services.TryAddSingleton<TableStorageMetrics>();
         services.AddSingleton(provider =>
         {
             var options = provider.GetRequiredService<IOptions<TableBindingStoreOptions>>();
-            var hotPath = CreateClient(options.Value, TableBindingStore.CreateHotPathClientOptions(options.Value), credential);
-            var admin = CreateClient(options.Value, TableBindingStore.CreateAdminClientOptions(options.Value), credential);
+            var metrics = provider.GetRequiredService<TableStorageMetrics>();
+            var hotPathOptions = TableBindingStore.CreateHotPathClientOptions(options.Value);
+            var adminOptions = TableBindingStore.CreateAdminClientOptions(options.Value);
+
+            // Per call, ahead of the retry policy: one measurement per call the store makes, retries included.
+            hotPathOptions.AddPolicy(metrics.CreatePolicy(TableStorageMetrics.HotPathClient), HttpPipelinePosition.PerCall);
+            adminOptions.AddPolicy(metrics.CreatePolicy(TableStorageMetrics.AdminClient), HttpPipelinePosition.PerCall);
+            var hotPath = CreateClient(options.Value, hotPathOptions, credential);
+            var admin = CreateClient(options.Value, adminOptions, credential);
             return new TableBindingStore(
                 hotPath,
                 admin,

@@ -21,6 +21,7 @@ public sealed class CertificateVerifier
     private readonly TimeSpan _clockSkew;
     private readonly TimeProvider _time;
     private readonly TwoGenerationCache<ValueKey, ValidatedCertificate> _cache;
+    private LookupCounts _lookups;
 
     /// <summary>Creates a verifier.</summary>
     public CertificateVerifier(
@@ -45,6 +46,12 @@ public sealed class CertificateVerifier
     /// <summary>How many verdicts are cached now.</summary>
     public int CachedCount => _cache.Count;
 
+    /// <summary>Values whose verdict came from the cache since start (for the hit-ratio metric; one interlocked add per look-up, no lock).</summary>
+    public long CacheHits => _lookups.Hits;
+
+    /// <summary>Values read and validated because no current verdict was cached (not cached, expired, new anchors or CRLs).</summary>
+    public long CacheMisses => _lookups.Misses;
+
     /// <summary>
     /// The verdict for a forwarded value: null with a deny when it cannot be read or no anchors are loaded
     /// (neither is cached), else a <see cref="ValidatedCertificate"/> whose <see cref="ValidatedCertificate.Failure"/>
@@ -66,8 +73,11 @@ public sealed class CertificateVerifier
         var revocationGeneration = _chainValidator.RevocationGeneration;
         if (_cache.TryGet(key, out var cached) && cached.CacheUntil > now && ReferenceEquals(cached.Anchors, anchors) && cached.RevocationGeneration == revocationGeneration)
         {
+            _lookups.Hit();
             return cached;
         }
+
+        _lookups.Miss();
 
         if (anchors is null || anchors.Anchors.Count == 0)
         {

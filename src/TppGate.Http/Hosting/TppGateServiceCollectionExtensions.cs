@@ -64,6 +64,9 @@ public static class TppGateServiceCollectionExtensions
         services.TryAddSingleton<HealthHandler>();
         services.AddMetrics();
         services.TryAddSingleton<Telemetry.TppGateMetrics>();
+        services.AddOptions<Telemetry.ExpiryReportOptions>().BindConfiguration(Telemetry.ExpiryReportOptions.SectionName).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<Telemetry.ExpiryReportOptions>, Telemetry.ExpiryReportOptionsValidator>());
+        services.TryAddSingleton<Telemetry.BindingExpiryReport>();
         services.AddHostedService<BindingChangeWatcherService>();
         services.AddHostedService<CrlRefresherService>();
         return services;

@@ -7,13 +7,24 @@ namespace TppGate.Http.Telemetry;
 
 /// <summary>
 /// TppGate's metrics on the meter <see cref="MeterName"/> (exported by OpenTelemetry: Azure Monitor in Azure, OTLP or
-/// the console locally). The names are the ones the Bicep's alerts and workbook query in AppMetrics. Labels are closed sets only: outcome, deny code, admin action and result. Never a
+/// the console locally). The names are the ones the Bicep's alerts and workbook query in AppMetrics. Labels are closed sets only: outcome, deny code, admin action and result, cache and look-up result. Never a
 /// client_id, thumbprint, organisation, API name or anything else a caller chooses.
 /// </summary>
 public sealed class TppGateMetrics
 {
     /// <summary>The meter's name, for <c>AddMeter</c>.</summary>
     public const string MeterName = "TppGate";
+
+    /// <summary>
+    /// Every meter the product's instruments live on, for the hosts' OpenTelemetry set-up: this one, the revocation
+    /// meter (<c>tppgate.crl.age</c>) and the storage meter (<c>tppgate.storage.*</c>).
+    /// </summary>
+    public static readonly string[] ExportedMeterNames = [MeterName, Hosting.CrlRefresherService.MeterName, TppGate.Azure.Tables.TableStorageMetrics.MeterName];
+
+    private static readonly KeyValuePair<string, object?>[] BindingHit = [new("cache", "bindings"), new("result", "hit")];
+    private static readonly KeyValuePair<string, object?>[] BindingMiss = [new("cache", "bindings"), new("result", "miss")];
+    private static readonly KeyValuePair<string, object?>[] CertificateHit = [new("cache", "certificates"), new("result", "hit")];
+    private static readonly KeyValuePair<string, object?>[] CertificateMiss = [new("cache", "certificates"), new("result", "miss")];
 
     private static readonly double[] DurationBuckets = [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 25, 50, 100, 250, 500, 1000, 2500];
 
@@ -38,6 +49,20 @@ public sealed class TppGateMetrics
         Meter.CreateObservableGauge("tppgate.change_feed.age", () => bindings.LastFeedRead is { } at ? [new Measurement<double>((time.GetUtcNow() - at).TotalSeconds)] : Array.Empty<Measurement<double>>(), "s", "Time since the binding change feed was last read.");
         Meter.CreateObservableGauge("tppgate.cache.bindings", () => bindings.Count, "{entry}", "Bindings cached.");
         Meter.CreateObservableGauge("tppgate.cache.certificates", () => verifier.CachedCount, "{entry}", "Verified certificates cached.");
+
+        // Counted by the caches themselves (one interlocked add per look-up) and read here only when the exporter
+        // collects: the warm allow path allocates nothing and takes no lock for this metric.
+        Meter.CreateObservableCounter(
+            "tppgate.cache.lookups",
+            () => new Measurement<long>[]
+            {
+                new(bindings.Hits, BindingHit),
+                new(bindings.Misses, BindingMiss),
+                new(verifier.CacheHits, CertificateHit),
+                new(verifier.CacheMisses, CertificateMiss),
+            },
+            "{lookup}",
+            "Cache look-ups by cache (bindings, certificates) and result (hit, miss); the hit ratio is hit / (hit + miss).");
     }
 
     /// <summary>The meter (owned by the factory, disposed with the host).</summary>

@@ -78,7 +78,7 @@ public static class LocalHostApp
         var otlp = builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"];
         builder.Services.AddOpenTelemetry().WithMetrics(metrics =>
         {
-            metrics.AddMeter(TppGateMetrics.MeterName, CrlRefresherService.MeterName);
+            metrics.AddMeter(TppGateMetrics.ExportedMeterNames);
             if (local.ConsoleMetrics)
             {
                 metrics.AddConsoleExporter();

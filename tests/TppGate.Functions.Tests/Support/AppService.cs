@@ -45,6 +45,25 @@ public static class AppService
         };
     }
 
+    /// <summary>
+    /// <paramref name="settings"/> with the binding store pointed at a loopback port nothing listens on (connections
+    /// are refused at once) and no retries on the admin client: every storage call fails.
+    /// </summary>
+    public static Dictionary<string, string?> WithUnreachableStorage(Dictionary<string, string?> settings, AzuriteInstance azurite)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(azurite);
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var closedPort = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return new Dictionary<string, string?>(settings)
+        {
+            ["Bindings:ConnectionString"] = azurite.ConnectionString.Replace(azurite.TableEndpoint.Authority, $"127.0.0.1:{closedPort}", StringComparison.Ordinal),
+            ["Bindings:AdminMaxRetries"] = "0",
+        };
+    }
+
     /// <summary>The <c>X-MS-CLIENT-PRINCIPAL</c> App Service Authentication writes for an Entra caller.</summary>
     public static KeyValuePair<string, string> Principal(string? role, string? audience = AdminAudience, string objectId = "7d1e0c4b-0000-4000-8000-00000000a11c")
     {

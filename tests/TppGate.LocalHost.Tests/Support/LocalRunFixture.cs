@@ -1,4 +1,5 @@
 using TppGate.Testing.Revocation;
+using TppGate.Testing.Logging;
 using System.Net.Http.Json;
 using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;

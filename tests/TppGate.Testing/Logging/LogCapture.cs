@@ -1,14 +1,19 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 
-namespace TppGate.LocalHost.Tests.Support;
+namespace TppGate.Testing.Logging;
+
+/// <summary>One log entry as a sink receives it: level, event name and the formatted message.</summary>
+public sealed record LogEntry(LogLevel Level, string? EventName, string Message);
 
 /// <summary>Keeps every formatted log message of a host, as a log sink would receive it.</summary>
 public sealed class LogCapture : ILoggerProvider
 {
-    private readonly ConcurrentQueue<string> _lines = new();
+    private readonly ConcurrentQueue<LogEntry> _entries = new();
 
-    public IReadOnlyCollection<string> Messages => _lines;
+    public IReadOnlyCollection<LogEntry> Entries => _entries;
+
+    public IReadOnlyCollection<string> Messages => [.. _entries.Select(e => e.Message)];
 
     public ILogger CreateLogger(string categoryName) => new Logger(this);
 
@@ -24,6 +29,6 @@ public sealed class LogCapture : ILoggerProvider
         public bool IsEnabled(LogLevel logLevel) => true;
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-            => capture._lines.Enqueue(formatter(state, exception));
+            => capture._entries.Enqueue(new LogEntry(logLevel, eventId.Name, formatter(state, exception)));
     }
 }

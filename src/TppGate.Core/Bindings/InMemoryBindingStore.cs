@@ -102,7 +102,7 @@ public sealed class InMemoryBindingStore(TimeProvider? time = null) : IBindingSt
             var now = _time.GetUtcNow();
             updated = updated with { Version = existing.Version + 1 };
             _byCertificate[sha256] = updated;
-            _audit.Add(new AuditRecord(clientId, sha256, AuditAction.Updated, update.Actor, now, updated.Note, existing, updated));
+            _audit.Add(new AuditRecord(clientId, sha256, AuditAction.Updated, update.Actor, now, null, existing, updated));
             _changes.Add(new BindingChange(_changes.Count + 1, sha256, clientId, BindingChangeKind.Update, now, updated.Version));
             return Task.FromResult(new UpdateResult(UpdateOutcome.Updated, updated));
         }

@@ -13,7 +13,7 @@ using TppGate.Http.Results;
 namespace TppGate.Http.Admin;
 
 /// <summary>
-/// The admin API: register, list, get, revoke, audit and expiring bindings. Writes need the TppGate.Admin
+/// The admin API: register, list, get, update, revoke, audit and expiring bindings. Writes need the TppGate.Admin
 /// app role, reads TppGate.Admin or TppGate.Reader; no role, no access. Bodies are strict: unknown fields,
 /// bad JSON and oversized payloads are 400 and nothing is stored.
 /// </summary>

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Checks the fixed protocol model exhaustively (exit 1 on any error), or with --old shows that spin finds the
-# defects of the old protocol (exit 0 only if it does). Works in a temporary folder.
+# Checks the fixed protocol model exhaustively, without and with the binding updater (exit 1 on any error), or
+# with --old shows that spin finds the defects of the old protocol and of an update resolved without its
+# version (exit 0 only if it does). Works in a temporary folder.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 work="$(mktemp -d)"
@@ -27,8 +28,12 @@ if [ "${1:-}" = "--old" ]; then
     echo "== old protocol ${flags:-(all faults)}"
     if check binding-protocol-old.pml "$flags"; then echo "no counterexample found: unexpected"; status=1; fi
   done
+  echo "== fixed protocol with an update resolved like a registration (decision 0014: the version is needed)"
+  if check binding-protocol-fixed.pml "-DN=1 -DUPDATES -DUPDATE_AS_REGISTER"; then echo "no counterexample found: unexpected"; status=1; fi
   exit "$status"
 fi
 
 echo "== fixed protocol (one authorizer instance suffices: see the model's header)"
 check binding-protocol-fixed.pml "-DN=1"
+echo "== fixed protocol with the updater (decision 0014: versions announced in the feed)"
+check binding-protocol-fixed.pml "-DN=1 -DUPDATES"

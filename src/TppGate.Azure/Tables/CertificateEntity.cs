@@ -79,6 +79,44 @@ internal sealed class CertificateEntity : ITableEntity
     /// <summary>The revocation call that revoked it (likewise).</summary>
     public string? RevokeOperationId { get; set; }
 
+    /// <summary>
+    /// Writes the entity has seen (<see cref="CertificateBinding.Version"/>): 1 when inserted, one more on every
+    /// replace. Absent on entities stored before decision 0014, which read as 0.
+    /// </summary>
+    public long Version { get; set; }
+
+    /// <summary>The last update call that changed the entity: its own retry after a lost response is its success.</summary>
+    public string? UpdateOperationId { get; set; }
+
+    /// <summary>Who made the last update.</summary>
+    public string? UpdatedBy { get; set; }
+
+    /// <summary>When the last update was made (whole milliseconds: the audit row key is made from it).</summary>
+    public DateTimeOffset? UpdatedAt { get; set; }
+
+    /// <summary>The activation start before the last update, so its audit row can be written again if it was lost.</summary>
+    public DateTimeOffset? PreviousActiveFrom { get; set; }
+
+    /// <summary>The activation end before the last update (likewise).</summary>
+    public DateTimeOffset? PreviousActiveUntil { get; set; }
+
+    /// <summary>The note before the last update (likewise).</summary>
+    public string? PreviousNote { get; set; }
+
+    /// <summary>Copies the fields that only the store keeps (operation ids, the last update) from <paramref name="from"/>.</summary>
+    internal CertificateEntity WithStoreFieldsOf(CertificateEntity from)
+    {
+        OperationId = from.OperationId;
+        RevokeOperationId = from.RevokeOperationId;
+        UpdateOperationId = from.UpdateOperationId;
+        UpdatedBy = from.UpdatedBy;
+        UpdatedAt = from.UpdatedAt;
+        PreviousActiveFrom = from.PreviousActiveFrom;
+        PreviousActiveUntil = from.PreviousActiveUntil;
+        PreviousNote = from.PreviousNote;
+        return this;
+    }
+
     internal static string PartitionFor(string sha256) => "cert_" + sha256;
 
     internal static CertificateEntity FromBinding(CertificateBinding binding) => new()
@@ -105,6 +143,7 @@ internal sealed class CertificateEntity : ITableEntity
         RevokedAt = binding.RevokedAt,
         RevocationReason = binding.RevocationReason,
         IssuerSerialSha256 = binding.IssuerSerialSha256,
+        Version = binding.Version,
     };
 
     /// <summary>The domain record; an unknown status reads as revoked so that corrupt data fails closed.</summary>
@@ -131,6 +170,7 @@ internal sealed class CertificateEntity : ITableEntity
         RevokedAt = RevokedAt,
         RevocationReason = RevocationReason,
         IssuerSerialSha256 = IssuerSerialSha256,
+        Version = Version,
     };
 }
 

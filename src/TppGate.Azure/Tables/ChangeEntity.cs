@@ -1,4 +1,5 @@
 using System.Globalization;
+using TppGate.Core.Bindings;
 
 namespace TppGate.Azure.Tables;
 
@@ -12,6 +13,7 @@ internal sealed class ChangeEntity : TableEntityBase
     internal const string Partition = "feed";
     internal const string ActionRegister = "register";
     internal const string ActionRevoke = "revoke";
+    internal const string ActionUpdate = "update";
 
     public string ClientId { get; set; } = "";
 
@@ -19,11 +21,25 @@ internal sealed class ChangeEntity : TableEntityBase
 
     public DateTimeOffset At { get; set; }
 
-    /// <summary><see cref="ActionRegister"/> or <see cref="ActionRevoke"/>.</summary>
+    /// <summary><see cref="ActionRegister"/>, <see cref="ActionRevoke"/> or <see cref="ActionUpdate"/>.</summary>
     public string Action { get; set; } = "";
+
+    /// <summary>For <see cref="ActionUpdate"/>, the certificate entity's version the update writes (decision 0014).</summary>
+    public long Version { get; set; }
 
     /// <summary>The operation (one store call) that wrote the entry.</summary>
     public string OperationId { get; set; } = "";
+
+    /// <summary>
+    /// The kind an action names. Anything unknown reads as a revocation, the strongest kind: its certificate stays
+    /// uncached until storage shows it revoked, which is slow but never stale.
+    /// </summary>
+    internal static BindingChangeKind KindOf(string? action) => action switch
+    {
+        ActionRegister => BindingChangeKind.Register,
+        ActionUpdate => BindingChangeKind.Update,
+        _ => BindingChangeKind.Revoke,
+    };
 
     internal static string RowFor(long sequence) => sequence.ToString("D19", CultureInfo.InvariantCulture);
 }

@@ -39,8 +39,9 @@ public sealed partial class TableBindingStore
                     sequence,
                     row.GetString(nameof(ChangeEntity.Sha256)) ?? "",
                     row.GetString(nameof(ChangeEntity.ClientId)) ?? "",
-                    row.GetString(nameof(ChangeEntity.Action)) == ChangeEntity.ActionRegister ? BindingChangeKind.Register : BindingChangeKind.Revoke,
-                    row.GetDateTimeOffset(nameof(ChangeEntity.At)) ?? DateTimeOffset.MinValue));
+                    ChangeEntity.KindOf(row.GetString(nameof(ChangeEntity.Action))),
+                    row.GetDateTimeOffset(nameof(ChangeEntity.At)) ?? DateTimeOffset.MinValue,
+                    row.GetInt64(nameof(ChangeEntity.Version)) ?? 0));
             }
         }
 
@@ -78,9 +79,9 @@ public sealed partial class TableBindingStore
         var kept = 0;
         foreach (var row in rows.OrderBy(r => r.RowKey, StringComparer.Ordinal))
         {
-            var kind = row.Action == ChangeEntity.ActionRegister ? BindingChangeKind.Register : BindingChangeKind.Revoke;
+            var announced = new AnnouncedState(ChangeEntity.KindOf(row.Action), row.Version);
             var stored = await ReadCertificateAsync(_admin, row.Sha256, cancellationToken);
-            if (!BindingChange.IsResolved(kind, stored))
+            if (!announced.IsResolvedBy(stored))
             {
                 kept++;
                 LogUnresolvedChange(_logger, row.RowKey, row.Sha256, row.Action);
@@ -107,7 +108,13 @@ public sealed partial class TableBindingStore
     }
 
     /// <summary>Appends one entry, retrying while other writers append; recognises its own append after a lost response.</summary>
-    private async Task AppendChangeAsync(string sha256, string clientId, string action, string operation, CancellationToken cancellationToken)
+    /// <param name="sha256">The certificate.</param>
+    /// <param name="clientId">Its client.</param>
+    /// <param name="action">What the entry announces.</param>
+    /// <param name="operation">Names this append (unique per append: an update that announces twice names each).</param>
+    /// <param name="cancellationToken">The caller's cancellation.</param>
+    /// <param name="version">For an update, the version it writes.</param>
+    private async Task AppendChangeAsync(string sha256, string clientId, string action, string operation, CancellationToken cancellationToken, long version = 0)
     {
         for (var attempt = 0; attempt < MaxAppendAttempts; attempt++)
         {
@@ -137,6 +144,7 @@ public sealed partial class TableBindingStore
                 At = _time.GetUtcNow(),
                 Action = action,
                 OperationId = operation,
+                Version = version,
             };
             var next = new FeedHeadEntity
             {

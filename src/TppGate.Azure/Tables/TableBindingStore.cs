@@ -118,6 +118,7 @@ public sealed partial class TableBindingStore : IBindingStore
             RevokedAt = null,
             RevokedBy = null,
             RevocationReason = null,
+            Version = 1,
         };
         var operation = NewOperationId();
 
@@ -195,6 +196,8 @@ public sealed partial class TableBindingStore : IBindingStore
                 appended = true;
             }
 
+            // The last update's audit row, should its call have stopped before writing it (decision 0014).
+            await RecordUpdateAsync(current, cancellationToken);
             var revoked = CertificateEntity.FromBinding(current.ToBinding() with
             {
                 Status = BindingStatus.Revoked,
@@ -202,8 +205,8 @@ public sealed partial class TableBindingStore : IBindingStore
                 // Whole milliseconds, so the stored value (and the audit row key made from it) reads back exactly.
                 RevokedAt = DateTimeOffset.FromUnixTimeMilliseconds(_time.GetUtcNow().ToUnixTimeMilliseconds()),
                 RevocationReason = reason,
-            });
-            revoked.OperationId = current.OperationId;
+                Version = current.Version + 1,
+            }).WithStoreFieldsOf(current);
             revoked.RevokeOperationId = operation;
             if (!await TryReplaceAsync(revoked, current.ETag, cancellationToken))
             {
@@ -365,6 +368,10 @@ public sealed partial class TableBindingStore : IBindingStore
     [LoggerMessage(EventId = 2005, EventName = "BindingStoreUnavailable", Level = LogLevel.Warning,
         Message = "Binding storage failed during {Operation} (status {Status})")]
     private static partial void LogUnavailable(ILogger logger, string operation, int status, Exception exception);
+
+    [LoggerMessage(EventId = 2008, EventName = "BindingUpdated", Level = LogLevel.Information,
+        Message = "Binding of certificate {Sha256} updated to version {Version} by {Actor}")]
+    private static partial void LogUpdated(ILogger logger, string sha256, long version, string actor);
 
     [LoggerMessage(EventId = 2006, EventName = "ExpiringScanTruncated", Level = LogLevel.Warning,
         Message = "The expiring-bindings scan stopped at {Limit} results")]

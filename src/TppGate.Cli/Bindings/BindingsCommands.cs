@@ -178,19 +178,34 @@ internal static class BindingsCommands
         return command;
     }
 
-    /// <summary>PATCH /api/bindings/{clientId}/{thumbprint} with the fields given: the audited change of a binding's activation window or note.</summary>
+    /// <summary>
+    /// PATCH /api/bindings/{clientId}/{thumbprint} with the fields given: the audited change of a binding's activation
+    /// window or note. A field not given is not sent (the server keeps it); <c>--clear FIELD</c> sends it as null
+    /// (the server removes it), decision 0014.
+    /// </summary>
     private static Command Update(CliContext context)
     {
         var clientId = ClientIdOption();
         var thumbprint = ThumbprintOption();
         var (activeFrom, activeUntil, note) = WindowOptions();
+        var clear = new Option<string[]>("--clear") { Description = "remove a setting (sent as null): active-from, active-until or note; repeatable", HelpName = "field" };
+        clear.AcceptOnlyFromAmong("active-from", "active-until", "note");
         var admin = new AdminOptions();
-        var command = new Command("update", "Change a binding's activation window or note (fields not given are not sent).") { clientId, thumbprint, activeFrom, activeUntil, note };
+        var command = new Command("update", "Change a binding's activation window or note (fields not given are kept; --clear removes one).") { clientId, thumbprint, activeFrom, activeUntil, note, clear };
         command.Validators.Add(r =>
         {
-            if (r.GetResult(activeFrom) is null && r.GetResult(activeUntil) is null && r.GetResult(note) is null)
+            var cleared = r.GetValue(clear) ?? [];
+            if (r.GetResult(activeFrom) is null && r.GetResult(activeUntil) is null && r.GetResult(note) is null && cleared.Length == 0)
             {
-                r.AddError("give at least one of --active-from, --active-until, --note");
+                r.AddError("give at least one of --active-from, --active-until, --note, --clear");
+            }
+
+            foreach (var (field, option) in new[] { ("active-from", (Option)activeFrom), ("active-until", activeUntil), ("note", note) })
+            {
+                if (cleared.Contains(field) && r.GetResult(option) is not null)
+                {
+                    r.AddError($"--clear {field} and --{field} contradict each other");
+                }
             }
         });
         admin.AddTo(command);
@@ -208,6 +223,12 @@ internal static class BindingsCommands
             AddIfGiven(body, "activeFrom", parse.GetValue(activeFrom));
             AddIfGiven(body, "activeUntil", parse.GetValue(activeUntil));
             AddIfGiven(body, "note", parse.GetValue(note));
+            foreach (var field in parse.GetValue(clear) ?? [])
+            {
+                // JSON null, not an absent field: the server tells the two apart.
+                body[field == "active-from" ? "activeFrom" : field == "active-until" ? "activeUntil" : "note"] = null;
+            }
+
             return CallAsync(admin, parse, context, output, client => client.SendAsync(HttpMethod.Patch, $"api/bindings/{Uri.EscapeDataString(id)}/{x5t}", body, ct), answer =>
             {
                 output.Line("Updated.");

@@ -10,14 +10,14 @@ namespace TppGate.Core.Authorization;
 /// </summary>
 /// <remarks>
 /// A certificate with a change announced in the feed whose write has not been seen to land is <em>pending</em>:
-/// it is never cached until <see cref="Resolve"/>, so a write that lands late (or never) cannot leave a stale
+/// it is never cached until <see cref="Resolve(string)"/>, so a write that lands late (or never) cannot leave a stale
 /// value behind. <see cref="Clear"/> drops everything when the feed cannot prove it was read without a gap.
 /// See docs/decisions/0010-write-protocol-and-change-feed.md.
 /// </remarks>
 public sealed class BindingCache
 {
     private readonly TwoGenerationCache<string, Entry> _entries;
-    private readonly ConcurrentDictionary<string, BindingChangeKind> _pending = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, AnnouncedState> _pending = new(StringComparer.Ordinal);
     private readonly Lock _writeLock = new();
     private readonly TimeProvider _time;
     private readonly TimeSpan _bound;
@@ -60,8 +60,8 @@ public sealed class BindingCache
     /// <summary>A token to pass to <see cref="Store"/>: a store is dropped if anything was invalidated since.</summary>
     public long Epoch => Interlocked.Read(ref _epoch);
 
-    /// <summary>The certificates with an announced change not yet seen to land, and the state announced.</summary>
-    public IReadOnlyCollection<KeyValuePair<string, BindingChangeKind>> Pending => [.. _pending];
+    /// <summary>The certificates with an announced change not yet seen to land, and the state announced (merged).</summary>
+    public IReadOnlyCollection<KeyValuePair<string, AnnouncedState>> Pending => [.. _pending];
 
     /// <summary>Looks up a certificate; <paramref name="binding"/> is null for a cached "not bound".</summary>
     public bool TryGet(string sha256, out CertificateBinding? binding)
@@ -106,21 +106,28 @@ public sealed class BindingCache
 
     /// <summary>
     /// Marks a certificate as changing (an entry of the feed announced <paramref name="kind"/>): it is not cached
-    /// until <see cref="Resolve"/>. A revocation outranks a registration announced for the same certificate.
+    /// until <see cref="Resolve(string)"/>. A revocation outranks a registration announced for the same certificate.
     /// </summary>
-    public void MarkPending(string sha256, BindingChangeKind kind)
+    public void MarkPending(string sha256, BindingChangeKind kind) => MarkPending(sha256, new AnnouncedState(kind, 0));
+
+    /// <summary>
+    /// Marks a certificate as changing until storage shows <paramref name="announced"/>: it is not cached until
+    /// <see cref="Resolve(string)"/>. A second announcement for the same certificate merges with the first
+    /// (<see cref="AnnouncedState.Merge"/>: a revocation outranks the rest, the higher update version wins).
+    /// </summary>
+    public void MarkPending(string sha256, AnnouncedState announced)
     {
         // Pending first, then the epoch: a read that started before this is dropped by the epoch, one that
         // started after it by the pending check in Store.
         lock (_writeLock)
         {
-            if (_pending.TryAdd(sha256, kind))
+            if (_pending.TryGetValue(sha256, out var earlier))
+            {
+                _pending[sha256] = earlier.Merge(announced);
+            }
+            else if (_pending.TryAdd(sha256, announced))
             {
                 Interlocked.Increment(ref _pendingCount);
-            }
-            else if (kind == BindingChangeKind.Revoke)
-            {
-                _pending[sha256] = kind;
             }
 
             InvalidateLocked(sha256);
@@ -133,6 +140,24 @@ public sealed class BindingCache
         lock (_writeLock)
         {
             if (_pending.TryRemove(sha256, out _))
+            {
+                Interlocked.Decrement(ref _pendingCount);
+            }
+
+            // A read taken while pending may predate the write that resolved it.
+            InvalidateLocked(sha256);
+        }
+    }
+
+    /// <summary>
+    /// Ends a certificate's pending state if it still waits for <paramref name="checkedState"/>, the state a read
+    /// of storage was found to resolve: an announcement merged in since that read keeps it pending.
+    /// </summary>
+    public void Resolve(string sha256, AnnouncedState checkedState)
+    {
+        lock (_writeLock)
+        {
+            if (_pending.TryRemove(new KeyValuePair<string, AnnouncedState>(sha256, checkedState)))
             {
                 Interlocked.Decrement(ref _pendingCount);
             }

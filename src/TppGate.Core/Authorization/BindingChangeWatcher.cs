@@ -60,7 +60,7 @@ public sealed class BindingChangeWatcher(IBindingStore store, BindingCache cache
 
             foreach (var change in read.Changes)
             {
-                cache.MarkPending(change.Sha256, change.Kind);
+                cache.MarkPending(change.Sha256, change.Announced);
             }
 
             Interlocked.Exchange(ref _position, Math.Max(read.Position, Position));
@@ -97,9 +97,9 @@ public sealed class BindingChangeWatcher(IBindingStore store, BindingCache cache
             {
                 try
                 {
-                    if (BindingChange.IsResolved(entry.Value, await store.GetByCertificateAsync(entry.Key, ct)))
+                    if (entry.Value.IsResolvedBy(await store.GetByCertificateAsync(entry.Key, ct)))
                     {
-                        cache.Resolve(entry.Key);
+                        cache.Resolve(entry.Key, entry.Value);
                     }
                 }
                 catch (BindingStoreUnavailableException)

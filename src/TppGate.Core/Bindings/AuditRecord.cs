@@ -11,6 +11,9 @@ public enum AuditAction
 
     /// <summary>A registration was refused (bound elsewhere or blocked).</summary>
     Refused = 3,
+
+    /// <summary>A binding's activation window or note was changed (decision 0014).</summary>
+    Updated = 4,
 }
 
 /// <summary>An append-only record of one change to a binding.</summary>
@@ -19,7 +22,7 @@ public enum AuditAction
 /// <param name="Action">What happened.</param>
 /// <param name="Actor">Who did it.</param>
 /// <param name="At">When.</param>
-/// <param name="Reason">Why, when given.</param>
+/// <param name="Reason">Why, when given (for an update, the note it set, if any).</param>
 /// <param name="Before">The binding before the change (null for a registration).</param>
 /// <param name="After">The binding after the change.</param>
 public sealed record AuditRecord(

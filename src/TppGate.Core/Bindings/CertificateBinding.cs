@@ -81,6 +81,13 @@ public sealed record CertificateBinding
     public string? RevocationReason { get; init; }
 
     /// <summary>
+    /// How many writes the stored binding has seen: 1 after registration, and every later write (update,
+    /// revocation) stores one more. Readers of the change feed use it to tell that an announced update has landed
+    /// (decision 0014). 0 for a binding stored before versions existed; its next write stores 1.
+    /// </summary>
+    public long Version { get; init; }
+
+    /// <summary>
     /// SHA-256 (hex) over the issuer Name's DER followed by the serial number's bytes: what identifies the
     /// certificate whatever its encoding. Two encodings of one signed certificate (an ECDSA signature with s
     /// replaced by n - s) share it while their SHA-256 differ; registration refuses a second certificate with

@@ -48,6 +48,34 @@ public enum RevokeOutcome
 /// <summary>The outcome of a revocation, with the binding as stored (null when not found).</summary>
 public sealed record RevokeResult(RevokeOutcome Outcome, CertificateBinding? Binding);
 
+/// <summary>What an update did (decision 0014).</summary>
+public enum UpdateOutcome
+{
+    /// <summary>The binding's activation window or note changed; the result holds it as stored.</summary>
+    Updated = 1,
+
+    /// <summary>The binding already had the values asked for; nothing was written.</summary>
+    Unchanged,
+
+    /// <summary>No binding of that certificate to that client.</summary>
+    NotFound,
+
+    /// <summary>The binding is revoked; a revoked binding is never edited.</summary>
+    Revoked,
+
+    /// <summary>
+    /// The window the update would leave is not valid: activeFrom not before activeUntil, or no overlap with the
+    /// certificate's validity. Nothing was written.
+    /// </summary>
+    WindowInvalid,
+}
+
+/// <summary>The outcome of an update, with the binding as stored (null when not found).</summary>
+/// <param name="Outcome">What happened.</param>
+/// <param name="Binding">The binding as stored after the call (unchanged unless <see cref="UpdateOutcome.Updated"/>).</param>
+/// <param name="Problem">For <see cref="UpdateOutcome.WindowInvalid"/>, what is wrong with the window.</param>
+public sealed record UpdateResult(UpdateOutcome Outcome, CertificateBinding? Binding, string? Problem = null);
+
 /// <summary>What a change announces: the state the certificate's binding moves to once the write lands.</summary>
 public enum BindingChangeKind
 {
@@ -56,6 +84,47 @@ public enum BindingChangeKind
 
     /// <summary>A revocation: the certificate's binding becomes revoked.</summary>
     Revoke,
+
+    /// <summary>
+    /// An update of the activation window or note: the certificate's binding reaches the announced
+    /// <see cref="CertificateBinding.Version"/> (decision 0014).
+    /// </summary>
+    Update,
+}
+
+/// <summary>
+/// The state a reader waits for before it caches a certificate again: what one or more feed entries announced,
+/// merged. Resolution is provable because every kind only ever moves storage forward: a registration from absent
+/// to present, a revocation from active to revoked (final), an update to a higher version (every write of a
+/// binding increments it, and an update replaces only under the ETag of the version before the one it announces,
+/// so once storage holds that version or a later one, or is revoked, the announced write can no longer land).
+/// </summary>
+/// <param name="Kind">The strongest kind announced: a revocation outranks an update, an update a registration.</param>
+/// <param name="Version">For <see cref="BindingChangeKind.Update"/>, the highest version announced.</param>
+public readonly record struct AnnouncedState(BindingChangeKind Kind, long Version)
+{
+    /// <summary>True when <paramref name="stored"/> (what storage holds now) shows this state or a later one.</summary>
+    public bool IsResolvedBy(CertificateBinding? stored) => Kind switch
+    {
+        BindingChangeKind.Register => stored is not null,
+        BindingChangeKind.Update => stored is not null && (stored.Status == BindingStatus.Revoked || stored.Version >= Version),
+        _ => stored is { Status: BindingStatus.Revoked },
+    };
+
+    /// <summary>
+    /// The state that resolves only when both this one and <paramref name="other"/> are resolved: for two kinds
+    /// the stronger (a revoked binding takes no later write of either), for two updates the higher version.
+    /// </summary>
+    public AnnouncedState Merge(AnnouncedState other)
+    {
+        if (Kind == BindingChangeKind.Revoke || other.Kind == BindingChangeKind.Revoke)
+        {
+            return new AnnouncedState(BindingChangeKind.Revoke, Math.Max(Version, other.Version));
+        }
+
+        var kind = Kind == BindingChangeKind.Update || other.Kind == BindingChangeKind.Update ? BindingChangeKind.Update : BindingChangeKind.Register;
+        return new AnnouncedState(kind, Math.Max(Version, other.Version));
+    }
 }
 
 /// <summary>
@@ -68,20 +137,20 @@ public enum BindingChangeKind
 /// <param name="ClientId">The client concerned.</param>
 /// <param name="Kind">The state announced.</param>
 /// <param name="At">When the entry was written (the writer's clock; informative only).</param>
-public sealed record BindingChange(long Sequence, string Sha256, string ClientId, BindingChangeKind Kind, DateTimeOffset At)
+/// <param name="Version">
+/// For <see cref="BindingChangeKind.Update"/>, the <see cref="CertificateBinding.Version"/> the update will write;
+/// 0 for the other kinds (their resolution does not need it).
+/// </param>
+public sealed record BindingChange(long Sequence, string Sha256, string ClientId, BindingChangeKind Kind, DateTimeOffset At, long Version = 0)
 {
+    /// <summary>The state announced.</summary>
+    public AnnouncedState Announced => new(Kind, Version);
+
     /// <summary>
     /// True when <paramref name="stored"/> (what storage holds now) shows the announced state, after which no
     /// write of this change can land any more (an insert meets 409, a replace 412).
     /// </summary>
-    public bool IsResolvedBy(CertificateBinding? stored) => IsResolved(Kind, stored);
-
-    /// <summary>True when <paramref name="stored"/> is at least the state <paramref name="kind"/> announces.</summary>
-    public static bool IsResolved(BindingChangeKind kind, CertificateBinding? stored) => kind switch
-    {
-        BindingChangeKind.Register => stored is not null,
-        _ => stored is { Status: BindingStatus.Revoked },
-    };
+    public bool IsResolvedBy(CertificateBinding? stored) => Announced.IsResolvedBy(stored);
 }
 
 /// <summary>One read of the change feed.</summary>
@@ -107,6 +176,14 @@ public interface IBindingStore
     /// <summary>Revokes the binding of <paramref name="sha256"/> to <paramref name="clientId"/>, and audits it.</summary>
     /// <exception cref="BindingStoreUnavailableException">Storage failed or timed out.</exception>
     Task<RevokeResult> RevokeAsync(string clientId, string sha256, string actor, string reason, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Changes the activation window and/or note of the ACTIVE binding of <paramref name="sha256"/> to
+    /// <paramref name="clientId"/> (a read-modify-write under the row's ETag, with a change-feed entry written first
+    /// and an audit record after), decision 0014. Refusals are outcomes, not exceptions.
+    /// </summary>
+    /// <exception cref="BindingStoreUnavailableException">Storage failed or timed out, or the row kept changing.</exception>
+    Task<UpdateResult> UpdateAsync(string clientId, string sha256, BindingUpdate update, CancellationToken cancellationToken = default);
 
     /// <summary>The binding of a certificate (point read), or null.</summary>
     /// <exception cref="BindingStoreUnavailableException">Storage failed or timed out.</exception>

@@ -40,6 +40,7 @@ public sealed class InMemoryBindingStore(TimeProvider? time = null) : IBindingSt
                 return Task.FromResult(new RegisterResult(RegisterOutcome.IdentityTaken, holder));
             }
 
+            binding = binding with { Version = 1 };
             _byCertificate.Add(binding.Sha256, binding);
             _audit.Add(new AuditRecord(binding.ClientId, binding.Sha256, AuditAction.Registered, binding.CreatedBy, now, null, null, binding));
             _changes.Add(new BindingChange(_changes.Count + 1, binding.Sha256, binding.ClientId, BindingChangeKind.Register, now));
@@ -63,11 +64,47 @@ public sealed class InMemoryBindingStore(TimeProvider? time = null) : IBindingSt
             }
 
             var now = _time.GetUtcNow();
-            var revoked = existing with { Status = BindingStatus.Revoked, RevokedBy = actor, RevokedAt = now, RevocationReason = reason };
+            var revoked = existing with { Status = BindingStatus.Revoked, RevokedBy = actor, RevokedAt = now, RevocationReason = reason, Version = existing.Version + 1 };
             _byCertificate[sha256] = revoked;
             _audit.Add(new AuditRecord(clientId, sha256, AuditAction.Revoked, actor, now, reason, existing, revoked));
             _changes.Add(new BindingChange(_changes.Count + 1, sha256, clientId, BindingChangeKind.Revoke, now));
             return Task.FromResult(new RevokeResult(RevokeOutcome.Revoked, revoked));
+        }
+    }
+
+    /// <inheritdoc />
+    public Task<UpdateResult> UpdateAsync(string clientId, string sha256, BindingUpdate update, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(update);
+        lock (_lock)
+        {
+            if (!_byCertificate.TryGetValue(sha256, out var existing) || existing.ClientId != clientId)
+            {
+                return Task.FromResult(new UpdateResult(UpdateOutcome.NotFound, null));
+            }
+
+            if (existing.Status == BindingStatus.Revoked)
+            {
+                return Task.FromResult(new UpdateResult(UpdateOutcome.Revoked, existing));
+            }
+
+            var updated = update.ApplyTo(existing);
+            if ((update.ActiveFrom is not null || update.ActiveUntil is not null) && BindingUpdate.WindowProblem(updated) is { } problem)
+            {
+                return Task.FromResult(new UpdateResult(UpdateOutcome.WindowInvalid, existing, problem));
+            }
+
+            if (updated.HasSameSettings(existing))
+            {
+                return Task.FromResult(new UpdateResult(UpdateOutcome.Unchanged, existing));
+            }
+
+            var now = _time.GetUtcNow();
+            updated = updated with { Version = existing.Version + 1 };
+            _byCertificate[sha256] = updated;
+            _audit.Add(new AuditRecord(clientId, sha256, AuditAction.Updated, update.Actor, now, null, existing, updated));
+            _changes.Add(new BindingChange(_changes.Count + 1, sha256, clientId, BindingChangeKind.Update, now, updated.Version));
+            return Task.FromResult(new UpdateResult(UpdateOutcome.Updated, updated));
         }
     }
 

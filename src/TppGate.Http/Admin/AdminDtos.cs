@@ -1,3 +1,4 @@
+using System.Text.Json;
 using TppGate.Core.Bindings;
 
 namespace TppGate.Http.Admin;
@@ -7,6 +8,12 @@ public sealed record RegisterBindingRequest(string? ClientId, string? Certificat
 
 /// <summary>Body of <c>POST /api/bindings/{clientId}/{thumbprint}/revoke</c>.</summary>
 public sealed record RevokeBindingRequest(string? Reason);
+
+/// <summary>
+/// Body of <c>PATCH /api/bindings/{clientId}/{thumbprint}</c>. Each field is kept as JSON so that absent (no
+/// change: <see cref="JsonValueKind.Undefined"/>) and null (clear) stay apart; the handler reads the values.
+/// </summary>
+public sealed record UpdateBindingRequest(JsonElement ActiveFrom, JsonElement ActiveUntil, JsonElement Note);
 
 /// <summary>A binding as the admin API shows it.</summary>
 public sealed record BindingView(

@@ -13,7 +13,7 @@ using TppGate.Http.Results;
 namespace TppGate.Http.Admin;
 
 /// <summary>
-/// The admin API: register, list, get, revoke, audit and expiring bindings. Writes need the TppGate.Admin
+/// The admin API: register, list, get, update, revoke, audit and expiring bindings. Writes need the TppGate.Admin
 /// app role, reads TppGate.Admin or TppGate.Reader; no role, no access. Bodies are strict: unknown fields,
 /// bad JSON and oversized payloads are 400 and nothing is stored.
 /// </summary>
@@ -122,7 +122,7 @@ public sealed partial class AdminHandlers(
                     "Another certificate with this issuer and serial number (another encoding of it) is registered; it cannot be bound.",
                     BindingView.Of(result.Binding)),
                 RegisterOutcome.SettingsDiffer => TppGateResult.Conflict(context, "BINDING_SETTINGS_DIFFER",
-                    "The certificate is already bound to this client with other settings; nothing changed. Revoke and register a new certificate to change them.",
+                    "The certificate is already bound to this client with other settings; nothing changed. Change them with PATCH /api/bindings/{clientId}/{thumbprint}.",
                     BindingView.Of(result.Binding)),
                 _ => TppGateResult.Problem(context, 409, "CERTIFICATE_ALREADY_BOUND", "The certificate is bound to another client."),
             };

@@ -33,6 +33,7 @@ public static class TppGateEndpoints
         app.MapGet("/api/bindings/{clientId}", (HttpContext c, string clientId, AdminHandlers h) => h.ListAsync(c, clientId));
         app.MapGet("/api/bindings/{clientId}/audit", (HttpContext c, string clientId, AdminHandlers h) => h.AuditAsync(c, clientId));
         app.MapPost("/api/bindings/{clientId}/{thumbprint}/revoke", (HttpContext c, string clientId, string thumbprint, AdminHandlers h) => h.RevokeAsync(c, clientId, thumbprint));
+        app.MapPatch("/api/bindings/{clientId}/{thumbprint}", (HttpContext c, string clientId, string thumbprint, AdminHandlers h) => h.UpdateAsync(c, clientId, thumbprint));
         app.MapGet("/api/certificates/{thumbprint}", (HttpContext c, string thumbprint, AdminHandlers h) => h.GetByCertificateAsync(c, thumbprint));
         return app;
     }

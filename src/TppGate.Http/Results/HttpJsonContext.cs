@@ -22,6 +22,7 @@ namespace TppGate.Http.Results;
 [JsonSerializable(typeof(AllowBody))]
 [JsonSerializable(typeof(RegisterBindingRequest))]
 [JsonSerializable(typeof(RevokeBindingRequest))]
+[JsonSerializable(typeof(UpdateBindingRequest))]
 [JsonSerializable(typeof(BindingView))]
 [JsonSerializable(typeof(BindingListView))]
 [JsonSerializable(typeof(AuditListView))]

@@ -76,7 +76,7 @@ public sealed class TppGateMetrics
         _duration.Record(Stopwatch.GetElapsedTime(startTimestamp).TotalMilliseconds, new KeyValuePair<string, object?>("outcome", outcome));
     }
 
-    /// <summary>Counts one admin write: <paramref name="action"/> register or revoke, <paramref name="result"/> a closed outcome name.</summary>
+    /// <summary>Counts one admin write: <paramref name="action"/> register, revoke or update, <paramref name="result"/> a closed outcome name.</summary>
     public void AdminWrite(string action, string result) =>
         _adminWrites.Add(1, new KeyValuePair<string, object?>("action", action), new KeyValuePair<string, object?>("result", result));
 }

@@ -50,9 +50,21 @@ public sealed class LocalFlowTests(LocalHostFixture host) : IClassFixture<LocalH
         Assert.Equal(0, get.ExitCode);
         Assert.Contains(LocalRunGuide.SampleClientId, get.Stdout, StringComparison.Ordinal);
 
+        var update = await host.AdminAsync("bindings", "update", "--client-id", LocalRunGuide.SampleClientId, "--thumbprint", X5t, "--note", "renewal due in May");
+        Assert.True(update.ExitCode == 0, update.Stderr + update.Stdout);
+        Assert.Contains("Updated.", update.Stdout, StringComparison.Ordinal);
+        Assert.Contains("renewal due in May", update.Stdout, StringComparison.Ordinal);
+        await UpdateClosesAndReopensTheWindowAsync(tpp);
+
         var revoke = await host.AdminAsync("bindings", "revoke", "--client-id", LocalRunGuide.SampleClientId, "--thumbprint", X5t, "--reason", "local test");
         Assert.True(revoke.ExitCode == 0, revoke.Stderr + revoke.Stdout);
         Assert.Contains("Revoked.", revoke.Stdout, StringComparison.Ordinal);
+
+        // A revoked binding cannot be changed: the server's code, status and trace id are printed, exit 1.
+        var updateRevoked = await host.AdminAsync("bindings", "update", "--client-id", LocalRunGuide.SampleClientId, "--thumbprint", X5t, "--note", "too late");
+        Assert.Equal(1, updateRevoked.ExitCode);
+        Assert.Contains("BINDING_REVOKED", updateRevoked.Stderr, StringComparison.Ordinal);
+        Assert.Matches("HTTP 409, trace id [0-9a-zA-Z:.-]+", updateRevoked.Stderr);
 
         using (var blocked = await AuthorizeAsync(tpp))
         {
@@ -65,7 +77,8 @@ public sealed class LocalFlowTests(LocalHostFixture host) : IClassFixture<LocalH
         var actions = audit.Json.GetProperty("records").EnumerateArray().Select(r => r.GetProperty("action").GetString()).ToList();
         Assert.Equal("registered", actions[0]);
         Assert.Contains("revoked", actions);
-        Assert.True(actions.Count >= 2, string.Join(",", actions));
+        Assert.Equal(3, actions.Count(a => a == "updated"));
+        Assert.True(actions.Count >= 5, string.Join(",", actions));
 
         var table = await host.AdminAsync("bindings", "audit", "--client-id", LocalRunGuide.SampleClientId);
         Assert.Contains("local test", table.Stdout, StringComparison.Ordinal);
@@ -83,6 +96,35 @@ public sealed class LocalFlowTests(LocalHostFixture host) : IClassFixture<LocalH
         Assert.Equal("CERTIFICATE_BLOCKED", error.GetProperty("code").GetString());
         Assert.Equal(409, error.GetProperty("status").GetInt32());
         Assert.False(string.IsNullOrEmpty(error.GetProperty("traceId").GetString()));
+    }
+
+    /// <summary>
+    /// The update flow on the sample binding: a window the certificate never covers is the server's refusal; a
+    /// window that ended denies the TPP at once; clearing the end (JSON null) allows it again.
+    /// </summary>
+    private async Task UpdateClosesAndReopensTheWindowAsync(HttpClient tpp)
+    {
+        var outside = await host.AdminAsync("bindings", "update", "--client-id", LocalRunGuide.SampleClientId, "--thumbprint", X5t, "--active-from", "2199-01-01T00:00:00Z", "--json");
+        Assert.Equal(1, outside.ExitCode);
+        Assert.Equal("ACTIVATION_WINDOW_INVALID", outside.Json.GetProperty("error").GetProperty("code").GetString());
+        Assert.Equal(400, outside.Json.GetProperty("error").GetProperty("status").GetInt32());
+
+        var ended = DateTimeOffset.UtcNow.AddMinutes(-1).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
+        var close = await host.AdminAsync("bindings", "update", "--client-id", LocalRunGuide.SampleClientId, "--thumbprint", X5t, "--active-until", ended, "--json");
+        Assert.True(close.ExitCode == 0, close.Stderr + close.Stdout);
+        Assert.NotEqual(JsonValueKind.Null, close.Json.GetProperty("activeUntil").ValueKind);
+        using (var closed = await AuthorizeAsync(tpp))
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, closed.StatusCode);
+            Assert.Contains("CERTIFICATE_NOT_BOUND", await closed.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
+        }
+
+        var reopen = await host.AdminAsync("bindings", "update", "--client-id", LocalRunGuide.SampleClientId, "--thumbprint", X5t, "--clear", "active-until", "--json");
+        Assert.True(reopen.ExitCode == 0, reopen.Stderr + reopen.Stdout);
+        Assert.Equal(JsonValueKind.Null, reopen.Json.GetProperty("activeUntil").ValueKind);
+        Assert.Equal("renewal due in May", reopen.Json.GetProperty("note").GetString());
+        using var open = await AuthorizeAsync(tpp);
+        Assert.Equal(HttpStatusCode.OK, open.StatusCode);
     }
 
     [Fact]
@@ -227,6 +269,8 @@ public sealed class LocalFlowTests(LocalHostFixture host) : IClassFixture<LocalH
     [InlineData("bindings expiring --days -1")]
     [InlineData("bindings expiring --days soon")]
     [InlineData("bindings update --client-id c --thumbprint t")]
+    [InlineData("bindings update --client-id c --thumbprint t --clear notes")]
+    [InlineData("bindings update --client-id c --thumbprint t --clear note --note n")]
     [InlineData("bindings frobnicate")]
     [InlineData("anchors list")]
     public async Task Command_line_errors_exit_64_with_the_usage(string commandLine)

@@ -74,6 +74,8 @@ internal sealed class AuthorizerHarness
 
         public Task<RevokeResult> RevokeAsync(string clientId, string sha256, string actor, string reason, CancellationToken cancellationToken = default) => inner.RevokeAsync(clientId, sha256, actor, reason, cancellationToken);
 
+        public Task<UpdateResult> UpdateAsync(string clientId, string sha256, BindingUpdate update, CancellationToken cancellationToken = default) => inner.UpdateAsync(clientId, sha256, update, cancellationToken);
+
         public async Task<CertificateBinding?> GetByCertificateAsync(string sha256, CancellationToken cancellationToken = default)
         {
             Interlocked.Increment(ref _reads);

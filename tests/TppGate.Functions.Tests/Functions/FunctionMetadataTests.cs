@@ -20,7 +20,7 @@ public sealed partial class FunctionMetadataTests(AzuriteInstance azurite)
             .SelectMany(f => f.Methods.Select(method => $"{method} {f.Route}"))
             .ToHashSet(StringComparer.Ordinal);
 
-        Assert.Equal(9, declared.Count);
+        Assert.Equal(10, declared.Count);
         Assert.Equal(documented.Order(), declared.Order());
     }
 
@@ -35,15 +35,15 @@ public sealed partial class FunctionMetadataTests(AzuriteInstance azurite)
     }
 
     [Fact]
-    public async Task The_functions_are_the_eight_the_app_ships_by_name()
+    public async Task The_functions_are_the_nine_the_app_ships_by_name()
     {
         await using var app = await FunctionsAppHost.StartAsync(AppService.Settings(azurite), startServices: false);
 
         Assert.Equal(
-            ["AuditBindings", "Authorize", "ExpiringBindings", "GetCertificateBinding", "Health", "ListBindings", "RegisterBinding", "RevokeBinding"],
+            ["AuditBindings", "Authorize", "ExpiringBindings", "GetCertificateBinding", "Health", "ListBindings", "RegisterBinding", "RevokeBinding", "UpdateBinding"],
             app.Functions.Select(f => f.Name).Order(StringComparer.Ordinal));
     }
 
-    [GeneratedRegex(@"`(?<methods>(?:GET|POST)(?:\|(?:GET|POST))*) (?<path>/api/[^`?\s]*)")]
+    [GeneratedRegex(@"`(?<methods>(?:GET|POST|PATCH)(?:\|(?:GET|POST|PATCH))*) (?<path>/api/[^`?\s]*)")]
     private static partial Regex RouteLine();
 }

@@ -44,6 +44,8 @@ public sealed class AdminLastResortTests
 
         public Task<RevokeResult> RevokeAsync(string clientId, string sha256, string actor, string reason, CancellationToken cancellationToken = default) => throw new InvalidOperationException("defect");
 
+        public Task<UpdateResult> UpdateAsync(string clientId, string sha256, BindingUpdate update, CancellationToken cancellationToken = default) => throw new InvalidOperationException("defect");
+
         public Task<CertificateBinding?> GetByCertificateAsync(string sha256, CancellationToken cancellationToken = default) => throw new InvalidOperationException("defect");
 
         public Task<IReadOnlyList<CertificateBinding>> GetByClientAsync(string clientId, CancellationToken cancellationToken = default) => throw new InvalidOperationException("defect");

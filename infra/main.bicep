@@ -218,6 +218,10 @@ var sharedSettings = [
   { name: 'Bindings__TableName', value: storage.outputs.bindingsTableName }
   // The template creates the table; creating it at run time needs a write role the authorizer must not hold.
   { name: 'Bindings__CreateTableIfNotExists', value: 'false' }
+  // The shared CRL store (decision 0016): the template creates its container; the apps hold a role on it alone.
+  { name: 'CrlStore__BlobServiceUri', value: storage.outputs.blobServiceUri }
+  { name: 'CrlStore__ContainerName', value: storage.outputs.crlContainerName }
+  { name: 'CrlStore__CreateContainerIfNotExists', value: 'false' }
   { name: 'TrustAnchors__KeyVault__VaultUri', value: trustAnchorVault.outputs.uri }
   { name: 'Authorizer__Tokens__Authority', value: tokenAuthority }
   { name: 'Authorizer__Tokens__Audiences__0', value: tokenAudience }

@@ -76,6 +76,7 @@ var hostSettings = [
   { name: 'AZURE_CLIENT_ID', value: identity.properties.clientId }
   { name: 'APPLICATIONINSIGHTS_AUTHENTICATION_STRING', value: 'ClientId=${identity.properties.clientId};Authorization=AAD' }
   { name: 'Bindings__ManagedIdentityClientId', value: identity.properties.clientId }
+  { name: 'CrlStore__ManagedIdentityClientId', value: identity.properties.clientId }
   { name: 'TrustAnchors__KeyVault__ManagedIdentityClientId', value: identity.properties.clientId }
   { name: 'TppGate__Surface', value: surface }
 ]

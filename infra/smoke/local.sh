@@ -52,7 +52,7 @@ dotnet build "$root/src/TppGate.LocalHost/TppGate.LocalHost.csproj" --verbosity 
   exit 1
 }
 admin_key="$(openssl rand -hex 24)"
-Local__DataPath="$work/data" Local__AuthorizerPort=0 Local__AdminPort=0 Local__AzuriteTablePort=0 Local__CrlPort=0 \
+Local__DataPath="$work/data" Local__AuthorizerPort=0 Local__AdminPort=0 Local__AzuriteTablePort=0 Local__AzuriteBlobPort=0 Local__CrlPort=0 \
   Local__AdminKey="$admin_key" TrustAnchors__Path="$work/ca.pem" \
   dotnet "$root/src/TppGate.LocalHost/bin/Debug/net10.0/TppGate.LocalHost.dll" > "$work/host.log" 2>&1 &
 host_pid=$!

@@ -3,6 +3,7 @@ using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using TppGate.Azure.KeyVault;
+using TppGate.Azure.Revocation;
 using TppGate.Azure.Tables;
 using TppGate.Azure.TrustedLists;
 using TppGate.Core.Trust;
@@ -22,7 +23,7 @@ public static class TppGateFunctionsApp
 {
     /// <summary>
     /// Adds the ASP.NET Core integration, Application Insights, TppGate's handlers, the Table Storage binding
-    /// store and the trust anchors (Key Vault when <c>TrustAnchors:KeyVault:VaultUri</c> is set, else a PEM file
+    /// store, the Blob Storage CRL store (when <c>CrlStore</c> names an account) and the trust anchors (Key Vault when <c>TrustAnchors:KeyVault:VaultUri</c> is set, else a PEM file
     /// or folder at <c>TrustAnchors:Path</c>; with neither, start-up fails on the Key Vault options).
     /// </summary>
     /// <exception cref="ArgumentNullException"><paramref name="builder"/> is null.</exception>
@@ -41,6 +42,10 @@ public static class TppGateFunctionsApp
             .ValidateOnStart();
         builder.Services.AddSingleton<SurfaceGate>();
         builder.Services.AddTableBindingStore(builder.Configuration);
+
+        // The CRLs every instance fetched, shared through Blob Storage (decision 0016); without CrlStore settings each
+        // instance keeps its own in memory.
+        builder.Services.AddBlobCrlStore(builder.Configuration);
         AddTrustAnchors(builder.Services, builder.Configuration);
 
         // The EU trusted-list import runs on the admin surface only (its timer); where it is configured (pinned LOTL

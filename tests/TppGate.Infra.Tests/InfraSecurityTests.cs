@@ -12,7 +12,8 @@ public sealed class InfraSecurityTests(CompiledInfraFixture infra) : IClassFixtu
         // LeastPrivilegeTests lists every grant).
         { "Key Vault Certificates Officer", "a4417e6f-fecd-4de8-b567-7b0420556985" },
         { "Storage Account Contributor", "17d1049b-9a84-46fb-8f53-869881c3d3ab" },
-        { "Storage Blob Data Contributor", "ba92f5b4-2d11-453d-a403-e96b0029c9fe" },
+        // Storage Blob Data Contributor is granted deliberately on the CRL container alone, to each app (decision 0016;
+        // CrlStoreInfraTests checks its scope).
     };
 
     [Fact]

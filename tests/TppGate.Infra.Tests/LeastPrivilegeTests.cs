@@ -15,6 +15,7 @@ public sealed class LeastPrivilegeTests(CompiledInfraFixture infra) : IClassFixt
         ["b86a8fe4-44ce-4948-aee5-eccb2c155cd7"] = "Key Vault Secrets Officer",
         ["db79e9a7-68ee-4b58-9aeb-b90e7c24fcba"] = "Key Vault Certificate User",
         ["b7e6dc6d-f1e8-4753-8033-0f276bb0955b"] = "Storage Blob Data Owner",
+        ["ba92f5b4-2d11-453d-a403-e96b0029c9fe"] = "Storage Blob Data Contributor",
         ["974c5e8b-45b9-4653-ba55-5f855dd0fb88"] = "Storage Queue Data Contributor",
         ["76199698-9eea-4c19-bc75-cec21354c6b6"] = "Storage Table Data Reader",
         ["0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3"] = "Storage Table Data Contributor",
@@ -32,6 +33,8 @@ public sealed class LeastPrivilegeTests(CompiledInfraFixture infra) : IClassFixt
             // The admin app's RefreshTrustedLists timer writes anchors (decision 0012); the authorizer only reads them.
             "admin: Key Vault Secrets Officer on Microsoft.KeyVault/vaults/kv-ta-*",
             "admin: Monitoring Metrics Publisher on Microsoft.Insights/components/appi-*",
+            // Both apps fetch CRLs and share them (decision 0016): a writer's role on the CRL container, nothing wider.
+            "admin: Storage Blob Data Contributor on Microsoft.Storage/storageAccounts/st*/blobServices/default/containers/tppgate-crls",
             "admin: Storage Blob Data Owner on Microsoft.Storage/storageAccounts/stadmin*",
             "admin: Storage Queue Data Contributor on Microsoft.Storage/storageAccounts/stadmin*",
             "admin: Storage Table Data Contributor on Microsoft.Storage/storageAccounts/st*",
@@ -40,6 +43,7 @@ public sealed class LeastPrivilegeTests(CompiledInfraFixture infra) : IClassFixt
             "authz: Key Vault Certificate User on rg-certs/Microsoft.KeyVault/vaults/kv-apim-certs",
             "authz: Key Vault Secrets User on Microsoft.KeyVault/vaults/kv-ta-*",
             "authz: Monitoring Metrics Publisher on Microsoft.Insights/components/appi-*",
+            "authz: Storage Blob Data Contributor on Microsoft.Storage/storageAccounts/st*/blobServices/default/containers/tppgate-crls",
             "authz: Storage Blob Data Owner on Microsoft.Storage/storageAccounts/stauthz*",
             "authz: Storage Queue Data Contributor on Microsoft.Storage/storageAccounts/stauthz*",
             "authz: Storage Table Data Reader on Microsoft.Storage/storageAccounts/st*",
@@ -89,7 +93,7 @@ public sealed class LeastPrivilegeTests(CompiledInfraFixture infra) : IClassFixt
         {
             // guid(scope id, identity id, role id): stable across deployments and unique per scope, principal and role.
             Assert.Matches(
-                @"^\[guid\(resourceId\('Microsoft\.[A-Za-z]+/[A-Za-z]+', parameters\('\w+'\)\), (?:resourceId|extensionResourceId)\(.*'Microsoft\.ManagedIdentity/userAssignedIdentities', parameters\('\w+'\)\), variables\('\w+'\)\)\]$",
+                @"^\[guid\(resourceId\('Microsoft\.[A-Za-z]+/[A-Za-z]+(?:/[A-Za-z]+/[A-Za-z]+)?', parameters\('\w+'\)(?:, 'default', variables\('\w+'\))?\), (?:resourceId|extensionResourceId)\(.*'Microsoft\.ManagedIdentity/userAssignedIdentities', parameters\('\w+'\)\), variables\('\w+'\)\)\]$",
                 a.Name);
             Assert.Equal("ServicePrincipal", a.PrincipalType);
             Assert.Contains(a.RoleGuid, Roles.Keys);
@@ -137,12 +141,13 @@ public sealed class LeastPrivilegeTests(CompiledInfraFixture infra) : IClassFixt
         Assert.True(principal.Success, "principal is not a TppGate identity: " + properties.GetProperty("principalId").GetString());
         var role = Regex.Match(properties.GetProperty("roleDefinitionId").GetString()!, "roleDefinitions/([0-9a-f-]{36})$").Groups[1].Value;
         Assert.Matches("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", assignment.GetProperty("name").GetString());
-        var scope = Regex.Match(id, @"^/subscriptions/[^/]+/resourceGroups/([^/]+)/providers/([^/]+/[^/]+)/([^/]+)/providers/Microsoft\.Authorization/roleAssignments/");
+        var scope = Regex.Match(id, @"^/subscriptions/[^/]+/resourceGroups/([^/]+)/providers/([^/]+/[^/]+)/([^/]+)((?:/[^/]+/[^/]+)*)/providers/Microsoft\.Authorization/roleAssignments/");
         Assert.True(scope.Success, id);
         // The TppGate resources carry the resource token; other resource groups' resources are named in full.
         var group = scope.Groups[1].Value;
         var name = group == "rg-prod" ? Regex.Replace(scope.Groups[3].Value, "[a-z0-9]{13}$", "*") : scope.Groups[3].Value;
-        var where = group == "rg-prod" ? $"{scope.Groups[2].Value}/{name}" : $"{group}/{scope.Groups[2].Value}/{name}";
+        // A child scope (a blob container) follows its account: .../storageAccounts/st*/blobServices/default/containers/name.
+        var where = group == "rg-prod" ? $"{scope.Groups[2].Value}/{name}{scope.Groups[4].Value}" : $"{group}/{scope.Groups[2].Value}/{name}{scope.Groups[4].Value}";
         return $"{principal.Groups[1].Value}: {Roles[role]} on {where}";
     }
 }

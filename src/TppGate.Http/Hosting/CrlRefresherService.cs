@@ -7,9 +7,11 @@ using TppGate.Core.Trust.Revocation;
 namespace TppGate.Http.Hosting;
 
 /// <summary>
-/// Keeps the CRL cache current (decision 0009): every <see cref="ChainValidationOptions.CrlRefreshInterval"/> it
-/// fetches again each CRL the cache or the shared store knows, and logs every CRL that failed or went stale,
-/// with what the policy does about it.
+/// Keeps the CRL cache current (decisions 0009 and 0016): every <see cref="ChainValidationOptions.CrlRefreshInterval"/>
+/// it fetches again each CRL the cache or the shared store knows (the store holds every CRL any instance fetched,
+/// registrations included, so every bound certificate's CRL), then the CRL of each CA of the anchor set that another
+/// CA of the set issued, verified against that issuer. It logs every CRL that failed or went stale, with what the
+/// policy does about it.
 /// </summary>
 public sealed partial class CrlRefresherService(CrlCache cache, ITrustAnchorProvider anchors, ChainValidationOptions options, TimeProvider time, ILogger<CrlRefresherService> logger) : BackgroundService
 {
@@ -69,7 +71,40 @@ public sealed partial class CrlRefresherService(CrlCache cache, ITrustAnchorProv
             LogCrlProblem(logger, problem, policy);
         }
 
+        if (set is not null)
+        {
+            await RefreshAnchorSetAsync(set, cancellationToken);
+        }
+
         LogRefreshed(logger, cache.Count);
+    }
+
+    // The CAs of the anchor set are trusted because the set names them (ChainValidator); their CRLs are kept all the
+    // same, so a forwarded CA they issued is checked without a fetch, and a listed CA is reported to the operator.
+    // Each CRL is verified against the CA of the set that issued the CA (by signature, not just by name); a CA whose
+    // issuer the set does not hold has no CRL to verify and is skipped.
+    private async Task RefreshAnchorSetAsync(TrustAnchorSet set, CancellationToken cancellationToken)
+    {
+        System.Security.Cryptography.X509Certificates.X509Certificate2[] all = [.. set.Anchors, .. set.Intermediates];
+        foreach (var ca in all)
+        {
+            var issuer = Array.Find(all, c => !ReferenceEquals(c, ca) && !c.RawDataMemory.Span.SequenceEqual(ca.RawDataMemory.Span) && RevocationList.IsIssuedBy(ca, c));
+            if (issuer is null)
+            {
+                continue;
+            }
+
+            var status = await cache.PrimeAsync(ca, issuer, cancellationToken);
+            switch (status.State)
+            {
+                case RevocationState.Revoked:
+                    LogAnchorSetCaRevoked(logger, ca.Subject, status.Detail);
+                    break;
+                case RevocationState.Unknown:
+                    LogAnchorSetCrlProblem(logger, ca.Subject, status.Detail);
+                    break;
+            }
+        }
     }
 
     [LoggerMessage(EventId = 3001, EventName = "CrlProblem", Level = LogLevel.Warning, Message = "CRL {Problem}; while no current CRL is cached, {Policy}")]
@@ -77,6 +112,12 @@ public sealed partial class CrlRefresherService(CrlCache cache, ITrustAnchorProv
 
     [LoggerMessage(EventId = 3002, EventName = "CrlRefreshed", Level = LogLevel.Debug, Message = "CRL cache refreshed: {Count} CRLs")]
     private static partial void LogRefreshed(ILogger logger, int count);
+
+    [LoggerMessage(EventId = 3004, EventName = "AnchorSetCaRevoked", Level = LogLevel.Error, Message = "CA {Subject} of the trust-anchor set is listed on its issuer's CRL ({Detail}); it stays trusted while the set names it: remove it from the anchors")]
+    private static partial void LogAnchorSetCaRevoked(ILogger logger, string subject, string? detail);
+
+    [LoggerMessage(EventId = 3005, EventName = "AnchorSetCrlProblem", Level = LogLevel.Warning, Message = "The CRL covering CA {Subject} of the trust-anchor set is not current: {Detail}")]
+    private static partial void LogAnchorSetCrlProblem(ILogger logger, string subject, string? detail);
 
     [LoggerMessage(EventId = 3003, EventName = "RevocationOff", Level = LogLevel.Warning, Message = "QTSP revocation checking is off (Authorizer:Chain:Revocation = NoCheck): revoked QWACs are allowed until their binding is revoked")]
     private static partial void LogRevocationOff(ILogger logger);

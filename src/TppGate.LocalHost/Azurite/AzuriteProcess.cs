@@ -6,9 +6,10 @@ using System.Net.Sockets;
 namespace TppGate.LocalHost.Azurite;
 
 /// <summary>
-/// The Azurite table service from the pinned package in tools/azurite (installed with <c>npm ci</c> on first
-/// use), run as a child process on a loopback port with its data in a folder. The local run and the tests
-/// both use it. Stopping keeps the port and the data, so <see cref="StartAsync"/> brings the same store back.
+/// The Azurite storage emulator from the pinned package in tools/azurite (installed with <c>npm ci</c> on first
+/// use), run as a child process with its table and blob services (bindings; the shared CRL store) on loopback ports
+/// and its data in a folder. The local run and the tests both use it. Stopping keeps the ports and the data, so
+/// <see cref="StartAsync"/> brings the same store back.
 /// </summary>
 public sealed class AzuriteProcess : IAsyncDisposable
 {
@@ -29,13 +30,26 @@ public sealed class AzuriteProcess : IAsyncDisposable
     private readonly bool _deleteDataOnDispose;
     private readonly bool _inMemory;
     private readonly int _port;
+    private readonly int _blobPort;
+    private readonly int _queuePort;
 
     /// <summary>The table endpoint, e.g. <c>http://127.0.0.1:51234/devstoreaccount1</c>.</summary>
     public Uri TableEndpoint { get; }
 
-    /// <summary>A connection string for the table endpoint with the well-known emulator key.</summary>
-    public string ConnectionString =>
-        $"DefaultEndpointsProtocol=http;AccountName={AccountName};AccountKey={AccountKey};TableEndpoint={TableEndpoint}";
+    /// <summary>The blob endpoint, e.g. <c>http://127.0.0.1:51235/devstoreaccount1</c>.</summary>
+    public Uri BlobEndpoint { get; }
+
+    /// <summary>A connection string for the table and blob endpoints with the well-known emulator key.</summary>
+    public string ConnectionString => ConnectionStringFor(TableEndpoint, BlobEndpoint);
+
+    /// <summary>A connection string for Azurite's endpoints with the well-known emulator key.</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="tableEndpoint"/> is null.</exception>
+    public static string ConnectionStringFor(Uri tableEndpoint, Uri? blobEndpoint)
+    {
+        ArgumentNullException.ThrowIfNull(tableEndpoint);
+        return $"DefaultEndpointsProtocol=http;AccountName={AccountName};AccountKey={AccountKey};TableEndpoint={tableEndpoint}"
+            + (blobEndpoint is null ? "" : $";BlobEndpoint={blobEndpoint}");
+    }
 
     /// <summary>True while the emulator process this fixture started is running.</summary>
     public bool IsRunning => _process is { HasExited: false };
@@ -45,14 +59,18 @@ public sealed class AzuriteProcess : IAsyncDisposable
     /// <param name="port">The table port; 0 picks a free loopback port.</param>
     /// <param name="deleteDataOnDispose">Delete <paramref name="dataDirectory"/> on dispose (tests' temporary data).</param>
     /// <param name="inMemory">Keep data in memory only: Azurite's file store rewrites the whole database as it grows, which bulk loads cannot afford; the data does not survive a stop.</param>
-    public AzuriteProcess(string dataDirectory, int port = 0, bool deleteDataOnDispose = false, bool inMemory = false)
+    /// <param name="blobPort">The blob port; 0 picks a free loopback port. (Azurite's queue service, unused, gets a free port.)</param>
+    public AzuriteProcess(string dataDirectory, int port = 0, bool deleteDataOnDispose = false, bool inMemory = false, int blobPort = 0)
     {
         _inMemory = inMemory;
         ArgumentException.ThrowIfNullOrEmpty(dataDirectory);
         _dataDirectory = Directory.CreateDirectory(dataDirectory).FullName;
         _deleteDataOnDispose = deleteDataOnDispose;
         _port = port == 0 ? FreeLoopbackPort() : port;
+        _blobPort = blobPort == 0 ? FreeLoopbackPort() : blobPort;
+        _queuePort = FreeLoopbackPort();
         TableEndpoint = new Uri(string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{_port}/{AccountName}"));
+        BlobEndpoint = new Uri(string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{_blobPort}/{AccountName}"));
     }
 
     /// <summary>Starts the emulator on the same port as before (after <see cref="StopAsync"/>).</summary>
@@ -69,7 +87,7 @@ public sealed class AzuriteProcess : IAsyncDisposable
 
             await EnsureInstalledAsync(Path.Combine(FindRepositoryRoot(), "tools", "azurite"));
 
-            var main = Path.Combine(FindRepositoryRoot(), "tools", "azurite", "node_modules", "azurite", "dist", "src", "table", "main.js");
+            var main = Path.Combine(FindRepositoryRoot(), "tools", "azurite", "node_modules", "azurite", "dist", "src", "azurite.js");
             var start = new ProcessStartInfo("node")
             {
                 RedirectStandardOutput = true,
@@ -80,6 +98,8 @@ public sealed class AzuriteProcess : IAsyncDisposable
             foreach (var argument in new[]
                      {
                          main, "--tableHost", "127.0.0.1", "--tablePort", _port.ToString(CultureInfo.InvariantCulture),
+                         "--blobHost", "127.0.0.1", "--blobPort", _blobPort.ToString(CultureInfo.InvariantCulture),
+                         "--queueHost", "127.0.0.1", "--queuePort", _queuePort.ToString(CultureInfo.InvariantCulture),
                          "--skipApiVersionCheck", "--disableProductStyleUrl", "--loose", "--silent", "--disableTelemetry",
                      }.Concat(_inMemory ? ["--inMemoryPersistence"] : ["--location", _dataDirectory]))
             {
@@ -95,12 +115,12 @@ public sealed class AzuriteProcess : IAsyncDisposable
             _process = process;
 
             var deadline = Stopwatch.StartNew();
-            while (!await PortAnswersAsync(_port, cancellationToken))
+            while (!await PortAnswersAsync(_port, cancellationToken) || !await PortAnswersAsync(_blobPort, cancellationToken))
             {
                 if (process.HasExited || deadline.Elapsed > StartTimeout)
                 {
                     KillQuietly(process);
-                    throw new InvalidOperationException($"Azurite did not start on port {_port}: {RecentOutput()}");
+                    throw new InvalidOperationException($"Azurite did not start on ports {_port} (table) and {_blobPort} (blob): {RecentOutput()}");
                 }
 
                 await Task.Delay(50, cancellationToken);

@@ -9,6 +9,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using TppGate.Azure.Revocation;
 using TppGate.Azure.Tables;
 using TppGate.Core.Trust;
 using TppGate.Http.Callers;
@@ -44,10 +45,12 @@ public static class LocalHostApp
         AzuriteProcess? azurite = null;
         if (local.StartAzurite)
         {
-            azurite = new AzuriteProcess(Path.Combine(data, "azurite"), local.AzuriteTablePort);
+            azurite = new AzuriteProcess(Path.Combine(data, "azurite"), local.AzuriteTablePort, blobPort: local.AzuriteBlobPort);
             await azurite.StartAsync();
-            builder.Configuration["Bindings:ConnectionString"] =
-                $"DefaultEndpointsProtocol=http;AccountName={AzuriteProcess.AccountName};AccountKey={AzuriteProcess.AccountKey};TableEndpoint={azurite.TableEndpoint}";
+            builder.Configuration["Bindings:ConnectionString"] = azurite.ConnectionString;
+
+            // CRLs are shared through Azurite's blob service, as the Functions apps share them through Blob Storage.
+            builder.Configuration["CrlStore:ConnectionString"] = azurite.ConnectionString;
         }
 
         var anchorsPath = builder.Configuration["TrustAnchors:Path"] is { Length: > 0 } configured ? Path.GetFullPath(configured) : pki.AnchorsPath;
@@ -73,6 +76,7 @@ public static class LocalHostApp
         builder.Services.AddSingleton(pki);
         builder.Services.AddTppGate();
         builder.Services.AddTableBindingStore(builder.Configuration);
+        builder.Services.AddBlobCrlStore(builder.Configuration);
         builder.Services.AddSingleton<ITrustAnchorProvider>(_ => new FileTrustAnchorProvider(anchorsPath));
         builder.Services.AddSingleton<ICallerResolver>(_ => new LocalAdminKeyCallerResolver(Encoding.UTF8.GetBytes(adminKey), local.AdminPort));
         var otlp = builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"];

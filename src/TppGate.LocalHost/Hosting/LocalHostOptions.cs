@@ -27,7 +27,10 @@ public sealed class LocalHostOptions
     /// <summary>Where the dev PKI, Azurite's data and the admin key live. Default ".local" (git-ignored).</summary>
     public string DataPath { get; set; } = ".local";
 
-    /// <summary>Start Azurite (the pinned npm package under tools/azurite). Default true; false to use <c>Bindings:ConnectionString</c>.</summary>
+    /// <summary>
+    /// Start Azurite (the pinned npm package under tools/azurite). Default true; false to use
+    /// <c>Bindings:ConnectionString</c> (and <c>CrlStore:ConnectionString</c>, if CRLs are to be shared).
+    /// </summary>
     public bool StartAzurite { get; set; } = true;
 
     /// <summary>Print TppGate's metrics to the console every few seconds (OpenTelemetry console exporter). Default false.</summary>
@@ -35,4 +38,7 @@ public sealed class LocalHostOptions
 
     /// <summary>Azurite's table port. Default 10002; 0 picks a free port.</summary>
     public int AzuriteTablePort { get; set; } = 10002;
+
+    /// <summary>Azurite's blob port (the shared CRL store, decision 0016). Default 10000; 0 picks a free port.</summary>
+    public int AzuriteBlobPort { get; set; } = 10000;
 }

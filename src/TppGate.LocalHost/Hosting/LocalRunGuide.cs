@@ -29,7 +29,7 @@ public static class LocalRunGuide
         text.AppendLine(c, $"  trust anchors: {run.AnchorsPath}");
         text.AppendLine(c, $"  dev QTSP CRL:  {pki.CrlUrl} (QTSP revocation is checked)");
         text.AppendLine(c, $"  admin key:     {run.AdminKey}");
-        text.AppendLine(c, $"  storage:       {(run.Azurite is null ? "Bindings:ConnectionString" : "Azurite at " + run.Azurite.TableEndpoint)}");
+        text.AppendLine(c, $"  storage:       {(run.Azurite is null ? "Bindings:ConnectionString" : "Azurite at " + run.Azurite.TableEndpoint + " (CRLs: " + run.Azurite.BlobEndpoint + ")")}");
         text.AppendLine();
         text.AppendLine("Register the sample QWAC (PSP_AI, PSP_PI) for client_id sample-tpp:");
         text.AppendLine(c, $"  curl -sS --cacert {pki.RootPath} -H 'X-Admin-Key: {run.AdminKey}' -H 'Content-Type: application/json' \\");

@@ -23,6 +23,7 @@ public sealed class LocalHostFixture : IAsyncLifetime
         {
             ["Local:DataPath"] = Path.Combine(_data, "run"),
             ["Local:AzuriteTablePort"] = "0",
+            ["Local:AzuriteBlobPort"] = "0",
             ["Local:AuthorizerPort"] = "0",
             ["Local:AdminPort"] = "0",
             ["Authorizer:ApiRoles:accounts:0"] = "PSP_AI",

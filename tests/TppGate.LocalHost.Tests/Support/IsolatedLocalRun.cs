@@ -33,6 +33,7 @@ public sealed class IsolatedLocalRun : IAsyncDisposable
         {
             ["Local:DataPath"] = Path.Combine(data, "run"),
             ["Local:AzuriteTablePort"] = "0",
+            ["Local:AzuriteBlobPort"] = "0",
             ["Local:AuthorizerPort"] = "0",
             ["Local:AdminPort"] = "0",
             ["Local:CrlPort"] = "0",

@@ -48,6 +48,7 @@ public sealed class LocalRunFixture : IAsyncLifetime
             {
                 ["Local:DataPath"] = Path.Combine(_data, "a"),
                 ["Local:AzuriteTablePort"] = "0",
+                ["Local:AzuriteBlobPort"] = "0",
                 ["TrustAnchors:Path"] = anchors,
                 ["Authorizer:Tokens:Authority"] = Tokens.Issuer,
                 ["Authorizer:Tokens:Audiences:0"] = TokenAuthority.Audience,
@@ -67,7 +68,8 @@ public sealed class LocalRunFixture : IAsyncLifetime
             ["Local:DataPath"] = Path.Combine(_data, "b" + _runs.Count),
             ["Local:StartAzurite"] = "false",
             ["Local:AdminKey"] = Run.AdminKey,
-            ["Bindings:ConnectionString"] = $"DefaultEndpointsProtocol=http;AccountName={Azurite.AzuriteProcess.AccountName};AccountKey={Azurite.AzuriteProcess.AccountKey};TableEndpoint={Run.Azurite!.TableEndpoint}",
+            ["Bindings:ConnectionString"] = Run.Azurite!.ConnectionString,
+            ["CrlStore:ConnectionString"] = Run.Azurite!.ConnectionString,
             ["TrustAnchors:Path"] = Path.Combine(_data, "anchors.pem"),
         });
         _runs.Add(run);

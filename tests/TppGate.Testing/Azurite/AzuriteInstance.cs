@@ -18,6 +18,12 @@ public sealed class AzuriteInstance : IAsyncLifetime
     /// <summary>Environment variable naming the table endpoint of an Azurite that is already running.</summary>
     public const string EndpointVariable = "TPPGATE_AZURITE_TABLE_ENDPOINT";
 
+    /// <summary>
+    /// Environment variable naming the blob endpoint of that Azurite; when unset, Azurite's default blob port (10000)
+    /// on the table endpoint's host.
+    /// </summary>
+    public const string BlobEndpointVariable = "TPPGATE_AZURITE_BLOB_ENDPOINT";
+
     /// <summary>The emulator's well-known account.</summary>
     public const string AccountName = AzuriteProcess.AccountName;
 
@@ -29,9 +35,15 @@ public sealed class AzuriteInstance : IAsyncLifetime
     /// <summary>The table endpoint, e.g. <c>http://127.0.0.1:51234/devstoreaccount1</c>.</summary>
     public Uri TableEndpoint { get; private set; } = new("http://127.0.0.1/");
 
-    /// <summary>A connection string for the table endpoint with the well-known emulator key.</summary>
-    public string ConnectionString =>
-        $"DefaultEndpointsProtocol=http;AccountName={AccountName};AccountKey={AccountKey};TableEndpoint={TableEndpoint}";
+    /// <summary>The blob endpoint, e.g. <c>http://127.0.0.1:51235/devstoreaccount1</c>.</summary>
+    public Uri BlobEndpoint { get; private set; } = new("http://127.0.0.1/");
+
+    /// <summary>A connection string for the table and blob endpoints with the well-known emulator key.</summary>
+    public string ConnectionString => AzuriteProcess.ConnectionStringFor(TableEndpoint, BlobEndpoint);
+
+    /// <summary>A container name no other test uses (lowercase letters and digits).</summary>
+    public static string NewContainerName(string prefix = "c")
+        => prefix + Guid.NewGuid().ToString("N")[..24];
 
     /// <summary>True when this fixture started the process and so may stop and restart it.</summary>
     public bool CanStop => _process is not null;
@@ -50,11 +62,16 @@ public sealed class AzuriteInstance : IAsyncLifetime
         if (!string.IsNullOrWhiteSpace(external))
         {
             TableEndpoint = new Uri(external.TrimEnd('/'), UriKind.Absolute);
+            var blob = Environment.GetEnvironmentVariable(BlobEndpointVariable);
+            BlobEndpoint = string.IsNullOrWhiteSpace(blob)
+                ? new UriBuilder(TableEndpoint) { Port = 10000 }.Uri
+                : new Uri(blob.TrimEnd('/'), UriKind.Absolute);
             return;
         }
 
         _process = new AzuriteProcess(Directory.CreateTempSubdirectory("tppgate-azurite-").FullName, port: 0, deleteDataOnDispose: true);
         TableEndpoint = _process.TableEndpoint;
+        BlobEndpoint = _process.BlobEndpoint;
         await _process.StartAsync();
     }
 

@@ -161,6 +161,29 @@ public sealed class CrlCache
         return problems;
     }
 
+    /// <summary>
+    /// Makes sure a current CRL of each of <paramref name="certificate"/>'s distribution points, verified against
+    /// <paramref name="issuer"/>, is cached (from the shared store, or fetched and then stored), and answers its
+    /// state. For the refresher: the CAs of the anchor set, whose CRLs are kept from the start rather than fetched on
+    /// a request. The caller vouches for both certificates (the anchor set names them).
+    /// </summary>
+    /// <exception cref="ArgumentNullException">An argument is null.</exception>
+    public async Task<RevocationStatus> PrimeAsync(X509Certificate2 certificate, X509Certificate2 issuer, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(certificate);
+        ArgumentNullException.ThrowIfNull(issuer);
+        var issuerKey = RevocationList.KeyOf(issuer);
+        foreach (var url in CrlDistributionPoints.Of(certificate.RawDataMemory))
+        {
+            if (!(_entries.TryGetValue(url.AbsoluteUri, out var cached) && cached.List.IssuerKey.AsSpan().SequenceEqual(issuerKey) && !IsStale(cached.List)))
+            {
+                await FetchAsync(url, Copy(issuer), cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        return Check(certificate, issuer, allowFetch: false);
+    }
+
     private Entry? WaitForFetch(Uri url, X509Certificate2 issuer)
     {
         var key = url.AbsoluteUri;
@@ -169,7 +192,8 @@ public sealed class CrlCache
             return null;
         }
 
-        var flight = _inflight.GetOrAdd(key, _ => new Lazy<Task<Entry?>>(() => Task.Run(() => FetchAsync(url, Copy(issuer), CancellationToken.None))));
+        // The request does not wait for the shared store's write: the entry is cached here before it is stored.
+        var flight = _inflight.GetOrAdd(key, _ => new Lazy<Task<Entry?>>(() => Task.Run(() => FetchAsync(url, Copy(issuer), CancellationToken.None, awaitStore: false))));
         try
         {
             // Bounded: the fetch has its own timeout, and a waiting request never waits past it.
@@ -190,7 +214,7 @@ public sealed class CrlCache
         }
     }
 
-    private async Task<Entry?> FetchAsync(Uri url, X509Certificate2 issuer, CancellationToken cancellationToken)
+    private async Task<Entry?> FetchAsync(Uri url, X509Certificate2 issuer, CancellationToken cancellationToken, bool awaitStore = true)
     {
         var key = url.AbsoluteUri;
         try
@@ -213,7 +237,11 @@ public sealed class CrlCache
             var accepted = Offer(key, new Entry(list, issuer));
             if (_store is not null && ReferenceEquals(accepted.List, list))
             {
-                await _store.PutAsync(key, list.Encoded, cancellationToken).ConfigureAwait(false);
+                var write = StoreQuietlyAsync(_store, key, list.Encoded, cancellationToken);
+                if (awaitStore)
+                {
+                    await write.ConfigureAwait(false);
+                }
             }
 
             _failedAt.TryRemove(key, out _);
@@ -222,6 +250,19 @@ public sealed class CrlCache
         finally
         {
             _inflight.TryRemove(key, out _);
+        }
+    }
+
+    // The store reports its own failures as "nothing stored" (ICrlStore); whatever it throws all the same is a
+    // write that kept nothing, never a failed fetch: the CRL is already cached here.
+    private static async Task StoreQuietlyAsync(ICrlStore store, string url, byte[] crl, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await store.PutAsync(url, crl, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
         }
     }
 

@@ -83,6 +83,61 @@ public sealed class RevocationList
         }
     }
 
+    /// <summary>
+    /// The thisUpdate of <paramref name="data"/> (DER, or PEM "X509 CRL") read without verifying anything, or null
+    /// when it does not parse. For stores that order CRLs (a newer one replaces an older one, never the reverse);
+    /// never a source of trust: a CRL is used only after <see cref="TryLoad"/> verified it.
+    /// </summary>
+    /// <exception cref="ArgumentNullException"><paramref name="data"/> is null.</exception>
+    public static DateTimeOffset? ReadThisUpdate(byte[] data)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        try
+        {
+            var tbs = new AsnReader(Unarmor(data), AsnEncodingRules.DER).ReadSequence().ReadSequence();
+            if (tbs.PeekTag().HasSameClassAndValue(Asn1Tag.Integer))
+            {
+                tbs.ReadInteger();
+            }
+
+            tbs.ReadSequence();
+            tbs.ReadEncodedValue();
+            return ReadTime(tbs);
+        }
+        catch (Exception ex) when (ex is AsnContentException or FormatException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Whether <paramref name="certificate"/> names <paramref name="issuer"/> as its issuer and carries a signature
+    /// that verifies with the issuer's key: how the refresher pairs a CA of the anchor set with the CA that issued it.
+    /// </summary>
+    /// <exception cref="ArgumentNullException">An argument is null.</exception>
+    public static bool IsIssuedBy(X509Certificate2 certificate, X509Certificate2 issuer)
+    {
+        ArgumentNullException.ThrowIfNull(certificate);
+        ArgumentNullException.ThrowIfNull(issuer);
+        if (!certificate.IssuerName.RawData.AsSpan().SequenceEqual(issuer.SubjectName.RawData))
+        {
+            return false;
+        }
+
+        try
+        {
+            var outer = new AsnReader(certificate.RawDataMemory, AsnEncodingRules.DER).ReadSequence();
+            var tbs = outer.ReadEncodedValue();
+            var algorithm = outer.ReadSequence().ReadObjectIdentifier();
+            var signature = outer.ReadBitString(out var unused);
+            return unused == 0 && Verify(issuer, algorithm, tbs.Span, signature);
+        }
+        catch (Exception ex) when (ex is AsnContentException or CryptographicException)
+        {
+            return false;
+        }
+    }
+
     private static RevocationList? Load(byte[] der, X509Certificate2 issuer, out string? problem)
     {
         problem = null;

@@ -277,15 +277,15 @@ public sealed partial class BlobCrlStore : ICrlStore
 
     private readonly record struct StoredState(ETag ETag, DateTimeOffset ThisUpdate, string? Sha256);
 
-    [LoggerMessage(EventId = 2100, EventName = "CrlStoreUnavailable", Level = LogLevel.Warning, Message = "CRL store {Operation} of {Target} failed (status {Status}); answered as nothing stored")]
+    [LoggerMessage(EventId = 3100, EventName = "CrlStoreUnavailable", Level = LogLevel.Warning, Message = "CRL store {Operation} of {Target} failed (status {Status}); answered as nothing stored")]
     private static partial void LogUnavailable(ILogger logger, string operation, string target, int status, Exception exception);
 
-    [LoggerMessage(EventId = 2101, EventName = "CrlStoreRefused", Level = LogLevel.Warning, Message = "Stored CRL for {Url} refused: {Reason}")]
+    [LoggerMessage(EventId = 3101, EventName = "CrlStoreRefused", Level = LogLevel.Warning, Message = "Stored CRL for {Url} refused: {Reason}")]
     private static partial void LogRefused(ILogger logger, string url, string reason);
 
-    [LoggerMessage(EventId = 2102, EventName = "CrlNotStored", Level = LogLevel.Warning, Message = "CRL for {Url} not stored: {Reason}")]
+    [LoggerMessage(EventId = 3102, EventName = "CrlNotStored", Level = LogLevel.Warning, Message = "CRL for {Url} not stored: {Reason}")]
     private static partial void LogNotStored(ILogger logger, string url, string reason);
 
-    [LoggerMessage(EventId = 2103, EventName = "CrlStoreKeptNewer", Level = LogLevel.Information, Message = "CRL for {Url} not stored: the store holds a newer one (thisUpdate {Stored:O}, offered {Offered:O})")]
+    [LoggerMessage(EventId = 3103, EventName = "CrlStoreKeptNewer", Level = LogLevel.Information, Message = "CRL for {Url} not stored: the store holds a newer one (thisUpdate {Stored:O}, offered {Offered:O})")]
     private static partial void LogKeptNewer(ILogger logger, string url, DateTimeOffset stored, DateTimeOffset offered);
 }

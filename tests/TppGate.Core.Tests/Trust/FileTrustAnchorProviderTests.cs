@@ -75,6 +75,8 @@ public sealed class FileTrustAnchorProviderTests : IDisposable
         var now = DateTimeOffset.UtcNow;
         return issuer is null
             ? request.CreateSelfSigned(now.AddDays(-1), now.AddYears(1))
-            : request.Create(issuer, now.AddDays(-1), now.AddYears(1), RandomNumberGenerator.GetBytes(16));
+            // Inside the issuer's validity: the issuer was made with its own, earlier "now", and CertificateRequest
+            // refuses a notAfter past the issuer's (a flake whenever the two reads of the clock straddled a second).
+            : request.Create(issuer, now.AddDays(-1), new DateTimeOffset(issuer.NotAfter.ToUniversalTime()).AddDays(-1), RandomNumberGenerator.GetBytes(16));
     }
 }

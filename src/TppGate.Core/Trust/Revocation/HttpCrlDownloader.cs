@@ -15,16 +15,7 @@ public sealed class HttpCrlDownloader : ICrlDownloader, IDisposable
     {
         ArgumentNullException.ThrowIfNull(options);
         _options = options;
-        _client = new HttpClient(new SocketsHttpHandler
-        {
-            AllowAutoRedirect = false,
-            ConnectTimeout = options.RevocationTimeout,
-            PooledConnectionLifetime = TimeSpan.FromMinutes(10),
-        })
-        {
-            Timeout = Timeout.InfiniteTimeSpan,
-            MaxResponseContentBufferSize = options.MaxCrlBytes,
-        };
+        _client = BoundedHttp.CreateClient(options.RevocationTimeout, options.MaxCrlBytes);
     }
 
     /// <inheritdoc />
@@ -41,26 +32,7 @@ public sealed class HttpCrlDownloader : ICrlDownloader, IDisposable
         try
         {
             using var response = await _client.GetAsync(url, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
-            if (!response.IsSuccessStatusCode || response.Content.Headers.ContentLength > _options.MaxCrlBytes)
-            {
-                return null;
-            }
-
-            await using var body = await response.Content.ReadAsStreamAsync(timeout.Token).ConfigureAwait(false);
-            using var buffer = new MemoryStream();
-            var chunk = new byte[81920];
-            int read;
-            while ((read = await body.ReadAsync(chunk, timeout.Token).ConfigureAwait(false)) > 0)
-            {
-                if (buffer.Length + read > _options.MaxCrlBytes)
-                {
-                    return null;
-                }
-
-                buffer.Write(chunk, 0, read);
-            }
-
-            return buffer.ToArray();
+            return await BoundedHttp.ReadBodyAsync(response, _options.MaxCrlBytes, timeout.Token).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException or IOException)
         {

@@ -24,16 +24,7 @@ public sealed class HttpOcspDownloader : IOcspDownloader, IDisposable
     {
         ArgumentNullException.ThrowIfNull(options);
         _options = options;
-        _client = new HttpClient(new SocketsHttpHandler
-        {
-            AllowAutoRedirect = false,
-            ConnectTimeout = options.RevocationTimeout,
-            PooledConnectionLifetime = TimeSpan.FromMinutes(10),
-        })
-        {
-            Timeout = Timeout.InfiniteTimeSpan,
-            MaxResponseContentBufferSize = MaxResponseBytes,
-        };
+        _client = BoundedHttp.CreateClient(options.RevocationTimeout, MaxResponseBytes);
     }
 
     /// <inheritdoc />
@@ -55,25 +46,7 @@ public sealed class HttpOcspDownloader : IOcspDownloader, IDisposable
             using var message = new HttpRequestMessage(HttpMethod.Post, url) { Content = content };
             message.Headers.Accept.ParseAdd("application/ocsp-response");
             using var response = await _client.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
-            if (!response.IsSuccessStatusCode || response.Content.Headers.ContentLength > MaxResponseBytes)
-            {
-                return null;
-            }
-
-            await using var body = await response.Content.ReadAsStreamAsync(timeout.Token).ConfigureAwait(false);
-            var buffer = new byte[MaxResponseBytes + 1];
-            var length = 0;
-            int read;
-            while ((read = await body.ReadAsync(buffer.AsMemory(length), timeout.Token).ConfigureAwait(false)) > 0)
-            {
-                length += read;
-                if (length > MaxResponseBytes)
-                {
-                    return null;
-                }
-            }
-
-            return buffer[..length];
+            return await BoundedHttp.ReadBodyAsync(response, MaxResponseBytes, timeout.Token).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException or IOException)
         {

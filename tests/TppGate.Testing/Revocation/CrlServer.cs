@@ -6,16 +6,37 @@ namespace TppGate.Testing.Revocation;
 /// <summary>Serves CRLs over real HTTP on 127.0.0.1, each at a unique path so OpenSSL's on-disk CRL cache never answers.</summary>
 public sealed class CrlServer : IAsyncDisposable
 {
-    private readonly HttpListener listener = new();
+    private readonly HttpListener listener;
     private readonly Dictionary<string, byte[]> crls = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource stop = new();
     private readonly Task loop;
 
     public CrlServer()
     {
-        Port = FreePort();
-        listener.Prefixes.Add($"http://127.0.0.1:{Port}/");
-        listener.Start();
+        // A port found free can be taken by a parallel test before this listener binds it: try another.
+        for (var attempt = 1; ; attempt++)
+        {
+            Port = FreePort();
+            listener = new HttpListener();
+            listener.Prefixes.Add($"http://127.0.0.1:{Port}/");
+            try
+            {
+                listener.Start();
+                break;
+            }
+            catch (HttpListenerException) when (attempt < 10)
+            {
+                // Closing a listener that never bound may look the endpoint up again and fail the same way.
+                try
+                {
+                    listener.Close();
+                }
+                catch (HttpListenerException)
+                {
+                }
+            }
+        }
+
         loop = Task.Run(ServeAsync);
     }
 
@@ -91,7 +112,9 @@ public sealed class CrlServer : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await stop.CancelAsync();
-        listener.Stop();
+
+        // Close only: on Linux, Stop() already releases the port, and a Close() after it looks the endpoint up
+        // again, binding the port anew, which fails with "Address already in use" when a parallel test took it.
         listener.Close();
         try
         {

@@ -55,28 +55,14 @@ public sealed class TppGateFunctionsAppMetricsTests(AzuriteInstance azurite)
     {
         await using var admin = await FunctionsAppHost.StartAsync(AppService.Settings(azurite, "Admin"));
         var meter = admin.Services.GetRequiredService<TppGateMetrics>().Meter;
-        var writes = new ConcurrentQueue<(string? Action, string? Result)>();
-        using var listener = new MeterListener();
-        listener.InstrumentPublished = (instrument, l) =>
-        {
-            if (ReferenceEquals(instrument.Meter, meter) && instrument.Name == "tppgate.admin.writes")
-            {
-                l.EnableMeasurementEvents(instrument);
-            }
-        };
-        listener.SetMeasurementEventCallback<long>((_, _, tags, _) =>
-        {
-            var map = tags.ToArray().ToDictionary(t => t.Key, t => t.Value?.ToString());
-            writes.Enqueue((map["action"], map["result"]));
-        });
-        listener.Start();
+        using var metrics = new MetricCapture(meter);
         using var certificate = CertificateCatalogue.Shared.IssuingCa.Issue(CertificateProfile.Qwac($"{Guid.NewGuid():N}.tpp.example", Core.Eidas.Psd2Role.AccountInformation));
 
         var register = await admin.SendAsync("POST", "/api/bindings", [AppService.Principal(Http.Callers.Caller.AdminRole)],
             System.Text.Json.JsonSerializer.Serialize(new { clientId = "metrics-" + Guid.NewGuid().ToString("N")[..8], certificate = PkiExport.CertificatePem(certificate) }));
 
         Assert.Equal(201, register.Status);
-        Assert.Equal([("register", "Created")], writes);
+        Assert.Equal([("register", "Created")], metrics.AdminWrites());
     }
 
     [Fact]

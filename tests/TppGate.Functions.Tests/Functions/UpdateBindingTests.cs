@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-using System.Diagnostics.Metrics;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using TppGate.Core.Certificates;
@@ -30,8 +28,7 @@ public sealed class UpdateBindingTests(AzuriteInstance azurite)
         authorizerSettings.Remove("WEBSITE_AUTH_ENABLED");
         await using var authorizer = await FunctionsAppHost.StartAsync(authorizerSettings);
         var meter = admin.Services.GetRequiredService<TppGateMetrics>().Meter;
-        var writes = new ConcurrentQueue<(string? Action, string? Result)>();
-        using var listener = Listen(meter, writes);
+        using var metrics = new MetricCapture(meter);
         using var tpp = NewQwac();
         var (clientId, x5t) = await RegisterAsync(admin, tpp);
 
@@ -62,7 +59,7 @@ public sealed class UpdateBindingTests(AzuriteInstance azurite)
         Assert.Equal(2, updates.Count);
         Assert.Equal(JsonValueKind.Null, updates[0].GetProperty("before").GetProperty("activeUntil").ValueKind);
         Assert.Equal("paused", updates[0].GetProperty("after").GetProperty("note").GetString());
-        Assert.Equal([("register", "Created"), ("update", "Updated"), ("update", "Updated"), ("update", "Unchanged")], writes);
+        Assert.Equal([("register", "Created"), ("update", "Updated"), ("update", "Updated"), ("update", "Unchanged")], metrics.AdminWrites());
 
         // The authorizer app does not serve the admin surface.
         Assert.NotEqual(200, (await authorizer.SendAsync("PATCH", $"/api/bindings/{clientId}/{x5t}", [Writer], """{"note":"x"}""")).Status);
@@ -142,24 +139,5 @@ public sealed class UpdateBindingTests(AzuriteInstance azurite)
         var register = await admin.SendAsync("POST", "/api/bindings", [Writer], JsonSerializer.Serialize(new { clientId, certificate = PkiExport.CertificatePem(tpp), note = "functions test" }));
         Assert.Equal(201, register.Status);
         return (clientId, CertificateThumbprints.Of(tpp).X5tS256);
-    }
-
-    private static MeterListener Listen(Meter meter, ConcurrentQueue<(string? Action, string? Result)> writes)
-    {
-        var listener = new MeterListener();
-        listener.InstrumentPublished = (instrument, l) =>
-        {
-            if (ReferenceEquals(instrument.Meter, meter) && instrument.Name == "tppgate.admin.writes")
-            {
-                l.EnableMeasurementEvents(instrument);
-            }
-        };
-        listener.SetMeasurementEventCallback<long>((_, _, tags, _) =>
-        {
-            var map = tags.ToArray().ToDictionary(t => t.Key, t => t.Value?.ToString());
-            writes.Enqueue((map["action"], map["result"]));
-        });
-        listener.Start();
-        return listener;
     }
 }

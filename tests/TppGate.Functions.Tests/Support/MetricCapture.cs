@@ -44,6 +44,10 @@ public sealed class MetricCapture : IDisposable
         return [.. _measurements.Skip(before).Where(m => m.Instrument == instrument)];
     }
 
+    /// <summary>The <c>tppgate.admin.writes</c> measurements so far, as (action, result), in order.</summary>
+    public IReadOnlyList<(string? Action, string? Result)> AdminWrites()
+        => [.. _measurements.Where(m => m.Instrument == "tppgate.admin.writes").Select(m => (m.Tag("action"), m.Tag("result")))];
+
     public void Dispose() => _listener.Dispose();
 
     private void Record<T>(Instrument instrument, T value, ReadOnlySpan<KeyValuePair<string, object?>> tags, object? state)

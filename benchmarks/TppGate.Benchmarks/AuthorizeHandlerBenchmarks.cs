@@ -2,6 +2,7 @@ using BenchmarkDotNet.Attributes;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using TppGate.Core.Authorization;
 using TppGate.Http.Authorize;
 using TppGate.Http.Callers;
 
@@ -17,6 +18,7 @@ namespace TppGate.Benchmarks;
 public class AuthorizeHandlerBenchmarks
 {
     private DecisionFixture _fixture = null!;
+    private AuthorizationRequest _request = null!;
     private AuthorizeHandler _handler = null!;
     private string _header = "";
 
@@ -24,7 +26,8 @@ public class AuthorizeHandlerBenchmarks
     public void Setup()
     {
         _fixture = DecisionFixture.Create(certificates: 1, certificateCacheSize: 10_000);
-        _header = _fixture.Headers[0];
+        _request = _fixture.WarmRequest(0);
+        _header = _request.CertificateValue!;
         _handler = new AuthorizeHandler(
             _fixture.Authorizer,
             Options.Create(new RequestOptions()),
@@ -37,7 +40,7 @@ public class AuthorizeHandlerBenchmarks
     }
 
     [Benchmark(Baseline = true, Description = "warm decision alone")]
-    public bool Decision() => _fixture.Authorizer.AuthorizeAsync(_fixture.Request(0)).GetAwaiter().GetResult().IsAllowed;
+    public bool Decision() => _fixture.Authorizer.AuthorizeAsync(_request).GetAwaiter().GetResult().IsAllowed;
 
     [Benchmark(Description = "HandleAsync + ExecuteAsync on a DefaultHttpContext (warm allow)")]
     public int HandlerAllow()

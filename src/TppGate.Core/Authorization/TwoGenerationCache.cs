@@ -7,7 +7,8 @@ namespace TppGate.Core.Authorization;
 /// A bounded cache with two generations: new entries go to the current one; when it fills, it becomes the
 /// previous one and the old previous is dropped. A hit in the previous generation moves the entry forward,
 /// so entries used at least once per half-capacity insertions stay, and a flood of one-off keys costs at
-/// most <c>capacity</c> entries. Reads take no lock.
+/// most <c>capacity</c> entries. Reads take no lock. With a weight function, a generation fills by the weights of
+/// the keys inserted rather than their number, so keys that hold more memory (long strings) leave fewer entries.
 /// </summary>
 /// <remarks>
 /// <see cref="Remove"/> writes a tombstone into the current generation instead of only deleting, and a
@@ -21,14 +22,18 @@ internal sealed class TwoGenerationCache<TKey, TValue>
     where TKey : notnull
 {
     private readonly int _generationSize;
+    private readonly Func<TKey, int>? _weigh;
     private readonly Lock _rotateLock = new();
     private Generation _current = new();
     private Generation _previous = new();
 
-    public TwoGenerationCache(int capacity)
+    /// <param name="capacity">Entries (or, with <paramref name="weigh"/>, weight units) both generations hold at most, give or take one entry.</param>
+    /// <param name="weigh">Units a key counts for, at least 1; null counts every key as 1.</param>
+    public TwoGenerationCache(int capacity, Func<TKey, int>? weigh = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 2);
         _generationSize = capacity / 2;
+        _weigh = weigh;
     }
 
     /// <summary>
@@ -87,7 +92,7 @@ internal sealed class TwoGenerationCache<TKey, TValue>
         // Counted only once written where it stays, so a removal never rotates the generations under itself.
         if (added)
         {
-            CountInsertion(current);
+            CountInsertion(current, key);
         }
     }
 
@@ -119,7 +124,7 @@ internal sealed class TwoGenerationCache<TKey, TValue>
         }
 
         previous.Map.TryRemove(KeyValuePair.Create(key, old));
-        CountInsertion(current);
+        CountInsertion(current, key);
         value = old.Value!;
         return true;
     }
@@ -128,7 +133,7 @@ internal sealed class TwoGenerationCache<TKey, TValue>
     {
         if (generation.Map.TryAdd(key, slot))
         {
-            CountInsertion(generation);
+            CountInsertion(generation, key);
         }
         else if (overwrite)
         {
@@ -136,9 +141,10 @@ internal sealed class TwoGenerationCache<TKey, TValue>
         }
     }
 
-    private void CountInsertion(Generation generation)
+    private void CountInsertion(Generation generation, TKey key)
     {
-        if (Interlocked.Increment(ref generation.Count) >= _generationSize)
+        var weight = _weigh is null ? 1 : Math.Max(1, _weigh(key));
+        if (Interlocked.Add(ref generation.Count, weight) >= _generationSize)
         {
             Rotate(generation);
         }

@@ -11,7 +11,7 @@ namespace TppGate.Core.Tests.Authorization;
 /// <summary>An authorizer over a store that counts reads and can be made to fail or hang, at a fake time.</summary>
 internal sealed class AuthorizerHarness
 {
-    public AuthorizerHarness(AuthorizerOptions? options = null, TrustAnchorSet? anchors = null, bool useAnchors = true)
+    public AuthorizerHarness(AuthorizerOptions? options = null, TrustAnchorSet? anchors = null, bool useAnchors = true, Func<string, CertificateSourceFormat, string?, ulong>? keyHash = null)
     {
         var catalogue = CertificateCatalogue.Shared;
         Time = new FakeTimeProvider(catalogue.ReferenceTime.AddDays(10));
@@ -23,7 +23,10 @@ internal sealed class AuthorizerHarness
         Cache = new BindingCache(Options, Time);
         // Catalogue certificates name no revocation source; revocation through the authorizer: CrlRevocationAuthorizerTests.
         var chainOptions = new ChainValidationOptions { Revocation = RevocationCheck.NoCheck };
-        Verifier = new CertificateVerifier(new ChainValidator(Anchors, chainOptions, Time), Anchors, Options, new CertificateReaderOptions(), chainOptions, Time);
+        var chain = new ChainValidator(Anchors, chainOptions, Time);
+        Verifier = keyHash is null
+            ? new CertificateVerifier(chain, Anchors, Options, new CertificateReaderOptions(), chainOptions, Time)
+            : new CertificateVerifier(chain, Anchors, Options, new CertificateReaderOptions(), chainOptions, Time, keyHash);
         Authorizer = new Authorizer(Verifier, Cache, Store, Options, Time);
         Watcher = new BindingChangeWatcher(Store, Cache, Options, Time);
     }

@@ -1,6 +1,3 @@
-using System.IO.Hashing;
-using System.Runtime.InteropServices;
-using System.Security.Cryptography;
 using TppGate.Core.Certificates;
 using TppGate.Core.Eidas;
 using TppGate.Core.Trust;
@@ -186,7 +183,7 @@ public sealed class CertificateVerifier
     /// <summary>
     /// The cache key: the format, the value and the chain value themselves, compared ordinally, so a verdict is
     /// only ever served for the exact bytes it was computed from, whatever the hash does. The 64-bit XxHash3 (a
-    /// random seed per process) only spreads keys over buckets and is compared before the strings. It replaced a
+    /// random seed per process, <see cref="HeaderValueComparer"/>) only spreads keys over buckets and is compared before the strings. It replaced a
     /// SHA-256 of the UTF-8 value, about 1.5 us per request, with a hash and an equality check of about 0.2 us
     /// (issue 12). A key holds the request's strings, so <see cref="Weight"/> counts them against the cache's capacity.
     /// </summary>
@@ -194,8 +191,6 @@ public sealed class CertificateVerifier
     {
         /// <summary>Characters of value and chain that one unit of cache capacity may hold.</summary>
         internal const int CharactersPerUnit = 4096;
-
-        private static readonly long Seed = BitConverter.ToInt64(RandomNumberGenerator.GetBytes(sizeof(long)));
 
         private ValueKey(ulong hash, CertificateSourceFormat format, string value, string? chain)
         {
@@ -235,8 +230,8 @@ public sealed class CertificateVerifier
 
         private static ulong Hash64(string value, CertificateSourceFormat format, string? chainValue)
         {
-            var hash = XxHash3.HashToUInt64(MemoryMarshal.AsBytes(value.AsSpan()), Seed ^ (long)format);
-            return chainValue is null ? hash : XxHash3.HashToUInt64(MemoryMarshal.AsBytes(chainValue.AsSpan()), (long)hash);
+            var hash = HeaderValueComparer.Hash(value, (long)format);
+            return chainValue is null ? hash : HeaderValueComparer.Hash(chainValue, (long)hash);
         }
     }
 }

@@ -43,7 +43,7 @@ public sealed class BindingCache
     {
         get
         {
-            var ticks = Interlocked.Read(ref _lastFeedReadTicks);
+            var ticks = Volatile.Read(ref _lastFeedReadTicks);
             return ticks == long.MinValue ? null : new DateTimeOffset(ticks, TimeSpan.Zero);
         }
     }
@@ -58,7 +58,7 @@ public sealed class BindingCache
     public long Misses => _lookups.Misses;
 
     /// <summary>A token to pass to <see cref="Store"/>: a store is dropped if anything was invalidated since.</summary>
-    public long Epoch => Interlocked.Read(ref _epoch);
+    public long Epoch => Volatile.Read(ref _epoch);
 
     /// <summary>The certificates with an announced change not yet seen to land, and the state announced (merged).</summary>
     public IReadOnlyCollection<KeyValuePair<string, AnnouncedState>> Pending => [.. _pending];

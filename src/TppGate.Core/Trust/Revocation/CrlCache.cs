@@ -39,7 +39,7 @@ public sealed class CrlCache
     }
 
     /// <summary>Changes whenever a cached CRL is replaced: verdicts reached before must be reached again.</summary>
-    public long Generation => Interlocked.Read(ref _generation);
+    public long Generation => Volatile.Read(ref _generation);
 
     /// <summary>How many CRLs are cached.</summary>
     public int Count => _entries.Count;

@@ -42,7 +42,7 @@ public sealed class OcspCache
     /// Changes whenever a certificate's cached status is new or differs from the one before: verdicts reached
     /// before must be reached again. An answer that repeats the status does not change it.
     /// </summary>
-    public long Generation => Interlocked.Read(ref _generation);
+    public long Generation => Volatile.Read(ref _generation);
 
     /// <summary>How many answers are cached.</summary>
     public int Count => _entries.Count;

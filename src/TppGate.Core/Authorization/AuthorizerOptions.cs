@@ -44,7 +44,11 @@ public sealed class AuthorizerOptions
     /// <summary>Everything one decision may wait for (storage included); past it, 503. Default 1 second.</summary>
     public TimeSpan Deadline { get; set; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>How many validated certificates are cached. Default 10,000.</summary>
+    /// <summary>
+    /// How many validated certificates are cached, in weight units: each verdict counts 1, plus 1 per 4,096 characters
+    /// of the header value and chain it is keyed on (decision 0018), so the characters held stay under this times
+    /// 4,096. Default 10,000.
+    /// </summary>
     public int CertificateCacheSize { get; set; } = 10_000;
 
     /// <summary>How long a validated certificate is trusted before it is validated again. Default 5 minutes.</summary>

@@ -182,31 +182,16 @@ public sealed class CertificateVerifier
 
     /// <summary>
     /// The cache key: the format, the value and the chain value themselves, compared ordinally, so a verdict is
-    /// only ever served for the exact bytes it was computed from, whatever the hash does. The 64-bit XxHash3 (a
-    /// random seed per process, <see cref="HeaderValueComparer"/>) only spreads keys over buckets and is compared before the strings. It replaced a
-    /// SHA-256 of the UTF-8 value, about 1.5 us per request, with a hash and an equality check of about 0.2 us
-    /// (issue 12). A key holds the request's strings, so <see cref="Weight"/> counts them against the cache's capacity.
+    /// only ever served for the exact bytes it was computed from, whatever the hash does (decision 0018). The 64-bit
+    /// XxHash3 (a random seed per process, <see cref="HeaderValueComparer"/>) only spreads keys over buckets and is
+    /// compared before the strings. It replaced a SHA-256 of the UTF-8 value, about 1.5 us per request, with a hash
+    /// and a comparison of about 0.2 us (issue 12). A key holds the request's strings, so <see cref="Weight"/>
+    /// counts them against the cache's capacity.
     /// </summary>
-    internal readonly struct ValueKey : IEquatable<ValueKey>
+    internal readonly record struct ValueKey(ulong Hash, CertificateSourceFormat Format, string Value, string? Chain)
     {
         /// <summary>Characters of value and chain that one unit of cache capacity may hold.</summary>
         internal const int CharactersPerUnit = 4096;
-
-        private ValueKey(ulong hash, CertificateSourceFormat format, string value, string? chain)
-        {
-            Hash = hash;
-            Format = format;
-            Value = value;
-            Chain = chain;
-        }
-
-        public ulong Hash { get; }
-
-        public CertificateSourceFormat Format { get; }
-
-        public string Value { get; }
-
-        public string? Chain { get; }
 
         /// <summary>Capacity units this key takes: 1, plus 1 per <see cref="CharactersPerUnit"/> characters it holds.</summary>
         public int Weight => 1 + ((Value.Length + (Chain?.Length ?? 0)) / CharactersPerUnit);
@@ -223,8 +208,6 @@ public sealed class CertificateVerifier
                && Format == other.Format
                && string.Equals(Value, other.Value, StringComparison.Ordinal)
                && string.Equals(Chain, other.Chain, StringComparison.Ordinal);
-
-        public override bool Equals(object? obj) => obj is ValueKey other && Equals(other);
 
         public override int GetHashCode() => (int)Hash ^ (int)(Hash >> 32);
 

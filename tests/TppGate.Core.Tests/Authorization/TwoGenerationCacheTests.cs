@@ -17,6 +17,28 @@ public sealed class TwoGenerationCacheTests
     }
 
     [Fact]
+    public void With_a_weight_a_flood_of_heavy_keys_leaves_fewer_entries_and_light_keys_are_unaffected()
+    {
+        var cache = new TwoGenerationCache<int, int>(100, key => key < 0 ? 10 : 1);
+        for (var i = 1; i <= 10_000; i++)
+        {
+            cache.Set(-i, i);
+        }
+
+        // Weight 10 against a capacity of 100 units: at most 5 per generation, plus the insertion that rotates it.
+        Assert.InRange(cache.Count, 1, 12);
+
+        for (var i = 1; i <= 90; i++)
+        {
+            cache.Set(i, i);
+        }
+
+        Assert.InRange(cache.Count, 50, 100);
+        Assert.True(cache.TryGet(90, out var value));
+        Assert.Equal(90, value);
+    }
+
+    [Fact]
     public void A_key_used_between_floods_of_new_keys_stays_cached()
     {
         var cache = new TwoGenerationCache<int, string>(1_000);

@@ -6,7 +6,7 @@ namespace TppGate.Core.Certificates;
 
 /// <summary>
 /// Ordinal equality for long header values (a certificate is 1.5 to 4 thousand characters), hashed with XxHash3
-/// under a random seed per process: about a tenth of the cost of the default randomized string hash on such
+/// under a random seed per process: about half the cost of a look-up with the default ordinal comparer on such
 /// values. Equality is always the exact ordinal comparison, so the hash only places values in buckets; it is no
 /// security boundary and is never used as one.
 /// </summary>

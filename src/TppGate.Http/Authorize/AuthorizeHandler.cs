@@ -35,7 +35,7 @@ public sealed partial class AuthorizeHandler
 
     // Direct-header values already hashed to a trusted forwarder's SHA-256; few. Membership is checked again on
     // every call, so a thumbprint a source stops trusting (rotated in Key Vault) is not trusted from the cache.
-    // Looked up on every forwarded call: keyed with the header comparer, a tenth of the default string hash's cost.
+    // Looked up on every forwarded call: keyed with the header comparer, about half the default comparer's cost (HeaderLookupBenchmarks).
     private readonly ConcurrentDictionary<string, string> _knownForwarderValues = new(HeaderValueComparer.Instance);
 
     /// <summary>Creates the handler; <paramref name="forwarderSources"/> add forwarder thumbprints that change at run time.</summary>

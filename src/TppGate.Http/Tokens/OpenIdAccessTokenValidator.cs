@@ -7,6 +7,7 @@ using Microsoft.IdentityModel.Protocols;
 using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 using Microsoft.IdentityModel.Tokens;
 using TppGate.Core.Authorization;
+using TppGate.Core.Certificates;
 using TppGate.Http.Logging;
 
 namespace TppGate.Http.Tokens;
@@ -41,7 +42,8 @@ public sealed partial class OpenIdAccessTokenValidator : IAccessTokenValidator, 
     private readonly HttpClient? _http;
     private readonly ConfigurationManager<OpenIdConnectConfiguration>? _metadata;
     private readonly JsonWebTokenHandler _handler = new();
-    private readonly ConcurrentDictionary<string, AccessTokenVerdict> _verified = new(StringComparer.Ordinal);
+    // Keyed on the whole token (about a thousand characters) on every call that carries one: the header comparer, as for forwarders.
+    private readonly ConcurrentDictionary<string, AccessTokenVerdict> _verified = new(HeaderValueComparer.Instance);
 
     /// <summary>Creates the validator; without an authority it refuses every token.</summary>
     public OpenIdAccessTokenValidator(IOptions<TokenOptions> options, TimeProvider time, ILogger<OpenIdAccessTokenValidator> logger, HttpMessageHandler? metadataHandler = null)

@@ -29,8 +29,8 @@ public static class DevQtspEndpoints
         ArgumentNullException.ThrowIfNull(pki);
         ArgumentNullException.ThrowIfNull(local);
         var key = Encoding.UTF8.GetBytes(adminKey);
-        app.MapGet(CrlPath, () => Results.File(File.ReadAllBytes(pki.CrlPath), "application/pkix-crl")).RequireHost($"*:{local.CrlPort}");
-        app.MapPost(RevokeSamplePath, async (HttpContext context) =>
+        app.OnLocalPort(local.CrlPort).MapGet(CrlPath, () => Results.File(File.ReadAllBytes(pki.CrlPath), "application/pkix-crl"));
+        app.OnLocalPort(local.AdminPort).MapPost(RevokeSamplePath, async (HttpContext context) =>
         {
             var presented = Encoding.UTF8.GetBytes(context.Request.Headers["X-Admin-Key"].ToString());
             if (!CryptographicOperations.FixedTimeEquals(presented, key))
@@ -44,6 +44,6 @@ public static class DevQtspEndpoints
             var refresher = context.RequestServices.GetServices<IHostedService>().OfType<CrlRefresherService>().Single();
             await refresher.RefreshOnceAsync(context.RequestAborted);
             return Results.Json(new { revoked = "sample-tpp QWAC", crl = pki.CrlUrl });
-        }).RequireHost($"*:{local.AdminPort}");
+        });
     }
 }

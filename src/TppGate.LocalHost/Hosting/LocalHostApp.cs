@@ -4,9 +4,11 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using TppGate.Azure.Revocation;
@@ -74,6 +76,9 @@ public static class LocalHostApp
         });
 
         builder.Services.AddSingleton(pki);
+
+        // Each surface answers only on its own listener, whatever port a request's Host header names.
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<MatcherPolicy, LocalPortMatcherPolicy>());
         builder.Services.AddTppGate();
         builder.Services.AddTableBindingStore(builder.Configuration);
         builder.Services.AddBlobCrlStore(builder.Configuration);
@@ -96,8 +101,8 @@ public static class LocalHostApp
 
         var app = builder.Build();
         app.UseMiddleware<AppServiceFrontEndMiddleware>();
-        app.MapGroup("").RequireHost($"*:{local.AuthorizerPort}").MapTppGateAuthorizer();
-        app.MapGroup("").RequireHost($"*:{local.AdminPort}").MapTppGateAdmin();
+        app.OnLocalPort(local.AuthorizerPort).MapTppGateAuthorizer();
+        app.OnLocalPort(local.AdminPort).MapTppGateAdmin();
         DevQtspEndpoints.Map(app, pki, adminKey, local);
         return new LocalRun(app, local, pki, adminKey, anchorsPath, azurite);
     }

@@ -14,11 +14,11 @@ cd "$(dirname "$0")/.."
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
 flags=(
-  --duration "${LOAD_DURATION:-15}"
-  --warmup "${LOAD_WARMUP:-3}"
+  --duration "${LOAD_DURATION:-10}"
+  --warmup "${LOAD_WARMUP:-15}"
   --workers "${LOAD_WORKERS:-32}"
   --http "${LOAD_HTTP:-1.1}"
-  --rounds "${LOAD_ROUNDS:-1}"
+  --rounds "${LOAD_ROUNDS:-7}"
   --startup-runs "${LOAD_STARTUP_RUNS:-5}"
 )
 

@@ -1,4 +1,7 @@
 using System.Net;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.Routing.Matching;
 using TppGate.LocalHost.Hosting;
 using TppGate.LocalHost.Tests.Support;
 using static TppGate.LocalHost.Tests.Support.Adversary;
@@ -62,5 +65,23 @@ public sealed class PortSeparationTests(LocalRunFixture local)
 
         // Reached the authorizer, which denies an unregistered client_id; the admin API has no POST /api/authorize.
         Assert.Equal((HttpStatusCode.Forbidden, "CERTIFICATE_NOT_BOUND"), (status, code));
+    }
+}
+
+/// <summary><see cref="LocalPortMatcherPolicy"/> on its own: an endpoint with no port, or another port, is not a candidate.</summary>
+public sealed class LocalPortMatcherPolicyTests
+{
+    [Fact]
+    public async Task Only_endpoints_naming_the_connection_port_stay_candidates_and_one_naming_no_port_never_does()
+    {
+        static Endpoint Named(string name, params object[] metadata) => new(_ => Task.CompletedTask, new EndpointMetadataCollection(metadata), name);
+        var endpoints = new[] { Named("here", new LocalPortMetadata(8443)), Named("elsewhere", new LocalPortMetadata(9443)), Named("nowhere") };
+        var candidates = new CandidateSet(endpoints, new RouteValueDictionary[endpoints.Length], new int[endpoints.Length]);
+        var context = new DefaultHttpContext();
+        context.Connection.LocalPort = 8443;
+
+        await new LocalPortMatcherPolicy().ApplyAsync(context, candidates);
+
+        Assert.Equal([true, false, false], Enumerable.Range(0, endpoints.Length).Select(candidates.IsValidCandidate));
     }
 }

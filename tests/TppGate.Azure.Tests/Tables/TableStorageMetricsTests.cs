@@ -1,8 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using TppGate.Azure.Tables;
@@ -105,12 +103,7 @@ public sealed class TableStorageMetricsTests(AzuriteInstance azurite)
         return new ServiceCollection().AddLogging().AddTableBindingStore(configuration).BuildServiceProvider();
     }
 
-    private static int ClosedPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    private static int ClosedPort() => TppGate.Testing.Network.RefusingPort.Reserve();
 
     private sealed record Measured(string Instrument, double Value, IReadOnlyDictionary<string, string?> Tags)
     {

@@ -329,10 +329,5 @@ public sealed class LocalFlowTests(LocalHostFixture host) : IClassFixture<LocalH
         return await tpp.SendAsync(request, TestContext.Current.CancellationToken);
     }
 
-    private static int ClosedPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    private static int ClosedPort() => TppGate.Testing.Network.RefusingPort.Reserve();
 }

@@ -53,10 +53,7 @@ public static class AppService
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(azurite);
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        var closedPort = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
+        var closedPort = TppGate.Testing.Network.RefusingPort.Reserve();
         return new Dictionary<string, string?>(settings)
         {
             ["Bindings:ConnectionString"] = azurite.ConnectionString.Replace(azurite.TableEndpoint.Authority, $"127.0.0.1:{closedPort}", StringComparison.Ordinal),

@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using TppGate.Azure.Tables;
 using TppGate.Core.Bindings;
 using TppGate.Testing.Azurite;
+using TppGate.Testing.Network;
 
 namespace TppGate.Azure.Tests.Tables;
 
@@ -60,7 +61,7 @@ public sealed class TableStorageMetricsTests(AzuriteInstance azurite)
     [Fact]
     public async Task A_call_to_unreachable_storage_is_timed_and_counted_as_a_failure()
     {
-        var unreachable = azurite.ConnectionString.Replace(azurite.TableEndpoint.Authority, $"127.0.0.1:{ClosedPort()}", StringComparison.Ordinal);
+        var unreachable = azurite.ConnectionString.Replace(azurite.TableEndpoint.Authority, $"127.0.0.1:{RefusingPort.Reserve()}", StringComparison.Ordinal);
         using var provider = Build(new()
         {
             ["Bindings:ConnectionString"] = unreachable,
@@ -102,8 +103,6 @@ public sealed class TableStorageMetricsTests(AzuriteInstance azurite)
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         return new ServiceCollection().AddLogging().AddTableBindingStore(configuration).BuildServiceProvider();
     }
-
-    private static int ClosedPort() => TppGate.Testing.Network.RefusingPort.Reserve();
 
     private sealed record Measured(string Instrument, double Value, IReadOnlyDictionary<string, string?> Tags)
     {

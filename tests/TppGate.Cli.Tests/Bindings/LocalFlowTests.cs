@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using System.Text.Json;
 using TppGate.Core.Certificates;
 using TppGate.LocalHost.Hosting;
+using TppGate.Testing.Network;
 
 namespace TppGate.Cli.Tests.Bindings;
 
@@ -143,7 +144,7 @@ public sealed class LocalFlowTests(LocalHostFixture host) : IClassFixture<LocalH
     [Fact]
     public async Task Unreachable_endpoint_exits_3()
     {
-        var run = await host.AdminAsync("bindings", "list", "--client-id", "anyone", "--endpoint", $"https://127.0.0.1:{ClosedPort()}/", "--json");
+        var run = await host.AdminAsync("bindings", "list", "--client-id", "anyone", "--endpoint", $"https://127.0.0.1:{RefusingPort.Reserve()}/", "--json");
 
         Assert.Equal(3, run.ExitCode);
         Assert.Equal("CONNECTION_FAILED", run.Json.GetProperty("error").GetProperty("code").GetString());
@@ -182,7 +183,7 @@ public sealed class LocalFlowTests(LocalHostFixture host) : IClassFixture<LocalH
         try
         {
             // The endpoint is closed: exit 2 rather than 3 shows the command stopped before any call.
-            var run = await host.AdminAsync("bindings", "register", "--client-id", "bad-input", "--certificate", file, "--endpoint", $"https://127.0.0.1:{ClosedPort()}/");
+            var run = await host.AdminAsync("bindings", "register", "--client-id", "bad-input", "--certificate", file, "--endpoint", $"https://127.0.0.1:{RefusingPort.Reserve()}/");
 
             Assert.Equal(2, run.ExitCode);
             Assert.Contains("UNKNOWN_FORMAT", run.Stderr, StringComparison.Ordinal);
@@ -211,7 +212,7 @@ public sealed class LocalFlowTests(LocalHostFixture host) : IClassFixture<LocalH
         using var pki = new CliTestPki();
         var otherAnchors = pki.Write("other.pem", pki.OtherRoot.ExportCertificatePem());
 
-        var run = await host.AdminAsync("bindings", "register", "--client-id", "untrusted", "--certificate", Certificate, "--anchors", otherAnchors, "--endpoint", $"https://127.0.0.1:{ClosedPort()}/");
+        var run = await host.AdminAsync("bindings", "register", "--client-id", "untrusted", "--certificate", Certificate, "--anchors", otherAnchors, "--endpoint", $"https://127.0.0.1:{RefusingPort.Reserve()}/");
 
         Assert.Equal(2, run.ExitCode);
         Assert.Contains("CERTIFICATE_INVALID", run.Stderr, StringComparison.Ordinal);
@@ -328,6 +329,4 @@ public sealed class LocalFlowTests(LocalHostFixture host) : IClassFixture<LocalH
         request.Headers.Add("X-Tpp-Api", "accounts");
         return await tpp.SendAsync(request, TestContext.Current.CancellationToken);
     }
-
-    private static int ClosedPort() => TppGate.Testing.Network.RefusingPort.Reserve();
 }

@@ -15,7 +15,7 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 
 flags=(
   --duration "${LOAD_DURATION:-10}"
-  --warmup "${LOAD_WARMUP:-15}"
+  --warmup "${LOAD_WARMUP:-90}"
   --workers "${LOAD_WORKERS:-32}"
   --http "${LOAD_HTTP:-1.1}"
   --rounds "${LOAD_ROUNDS:-7}"

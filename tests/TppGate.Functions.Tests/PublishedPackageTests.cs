@@ -61,6 +61,7 @@ public sealed class PublishedPackageTests
     {
         var root = AzuriteInstance.FindRepositoryRoot();
         var work = Directory.CreateTempSubdirectory("tppgate-publish-");
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => TryDelete(work.FullName);
         var output = Path.Combine(work.FullName, "package");
         var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet")
         {
@@ -88,6 +89,25 @@ public sealed class PublishedPackageTests
         }
 
         Assert.True(process.ExitCode == 0, $"dotnet publish failed ({process.ExitCode}):\n{await stdout}\n{await stderr}");
+
+        // The intermediate outputs (about 100 MB) are not needed once the package is written.
+        TryDelete(Path.Combine(work.FullName, "artifacts"));
         return output;
+    }
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            Directory.Delete(path, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A leftover temporary folder is harmless.
+        }
+        catch (UnauthorizedAccessException)
+        {
+            // Likewise.
+        }
     }
 }

@@ -208,6 +208,8 @@ module trustAnchorVault 'app/keyvault.bicep' = {
     tags: tags
     authorizerIdentityName: authorizerIdentityName
     adminIdentityName: adminIdentityName
+    // Only the RefreshTrustedLists timer writes anchors, and it runs only with signers to check the LOTL against.
+    adminWritesAnchors: !empty(trustedListSigners)
   }
 }
 
@@ -323,10 +325,11 @@ module apimVaultAccess 'app/apim-vault-access.bicep' = if (deployApim) {
     vaultName: apimCertificateVaultName
     identityName: apimIdentityName
     identityResourceGroupName: rg.name
+    access: 'privateKey'
   }
 }
 
-// The authorizer reads the same certificate (its public part) to know APIM as a trusted forwarder.
+// The authorizer reads the same certificate's public part, to know APIM as a trusted forwarder, and never its key.
 module authorizerApimCertificateAccess 'app/apim-vault-access.bicep' = if (deployApim) {
   scope: resourceGroup(apimCertificateVaultResourceGroup)
   // The module finds the identity by name, so the dependency is stated.
@@ -335,6 +338,7 @@ module authorizerApimCertificateAccess 'app/apim-vault-access.bicep' = if (deplo
     vaultName: apimCertificateVaultName
     identityName: authorizerIdentityName
     identityResourceGroupName: rg.name
+    access: 'publicCertificate'
   }
 }
 

@@ -9,6 +9,9 @@ param authorizerIdentityName string
 @description('Identity of the admin app, in this resource group: validates certificates at registration and writes the anchors imported from the EU trusted lists (docs/decisions/0012).')
 param adminIdentityName string
 
+@description('Whether the admin app\'s RefreshTrustedLists timer runs (trustedListSigners set) and so writes anchors. Without it the admin app only reads them, and nothing may write this vault.')
+param adminWritesAnchors bool
+
 resource authorizerIdentity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' existing = {
   name: authorizerIdentityName
 }
@@ -53,19 +56,30 @@ resource authorizerSecretsUser 'Microsoft.Authorization/roleAssignments@2022-04-
   }
 }
 
-// Key Vault Secrets Officer, on this vault only, for the admin app: the RefreshTrustedLists timer writes one secret per
-// anchor, disables those whose service left the lists and keeps its state secret (docs/decisions/0012). The vault
-// has soft delete with purge protection, so a secret it deletes stays recoverable for 90 days; the authorizer keeps
-// Secrets User.
+// Key Vault Secrets Officer, on this vault only, for the admin app when its RefreshTrustedLists timer runs: it writes
+// one secret per anchor, disables those whose service left the lists and keeps its state secret (docs/decisions/0012).
+// Without trustedListSigners the timer is disabled and the admin app holds Secrets User, as the authorizer does: it
+// validates certificates at registration and writes nothing, so a compromised admin app cannot plant a root. The vault
+// has soft delete with purge protection, so a secret the timer deletes stays recoverable for 90 days.
 var keyVaultSecretsOfficer = subscriptionResourceId('Microsoft.Authorization/roleDefinitions', 'b86a8fe4-44ce-4948-aee5-eccb2c155cd7')
 
-resource adminSecretsOfficer 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+resource adminSecretsOfficer 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (adminWritesAnchors) {
   name: guid(vault.id, adminIdentity.id, keyVaultSecretsOfficer)
   scope: vault
   properties: {
     principalId: adminIdentity.properties.principalId
     principalType: 'ServicePrincipal'
     roleDefinitionId: keyVaultSecretsOfficer
+  }
+}
+
+resource adminSecretsUser 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (!adminWritesAnchors) {
+  name: guid(vault.id, adminIdentity.id, keyVaultSecretsUser)
+  scope: vault
+  properties: {
+    principalId: adminIdentity.properties.principalId
+    principalType: 'ServicePrincipal'
+    roleDefinitionId: keyVaultSecretsUser
   }
 }
 

@@ -35,7 +35,7 @@ public sealed class ForwarderCertificateTests(CompiledInfraFixture infra) : ICla
     }
 
     [Fact]
-    public async Task The_authorizer_identity_holds_key_vault_certificate_user_on_apims_certificate_vault_and_nothing_else_there()
+    public async Task The_authorizer_identity_holds_key_vault_reader_on_apims_certificate_vault_so_it_cannot_read_apims_private_key()
     {
         var snapshot = await DeploymentSnapshot.OfAsync(WithApimWithoutThumbprint);
         var onCertificateVault = snapshot.OfType("Microsoft.Authorization/roleAssignments")
@@ -46,7 +46,7 @@ public sealed class ForwarderCertificateTests(CompiledInfraFixture infra) : ICla
         Assert.Equal(
             [
                 "apim: Key Vault Certificate User on rg-certs/Microsoft.KeyVault/vaults/kv-apim-certs",
-                "authz: Key Vault Certificate User on rg-certs/Microsoft.KeyVault/vaults/kv-apim-certs",
+                "authz: Key Vault Reader on rg-certs/Microsoft.KeyVault/vaults/kv-apim-certs",
             ],
             onCertificateVault);
         // The grant exists before the authorizer app that uses it, and needs nothing of API Management.

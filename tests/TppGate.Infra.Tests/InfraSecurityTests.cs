@@ -8,8 +8,8 @@ public sealed class InfraSecurityTests(CompiledInfraFixture infra) : IClassFixtu
         { "Contributor", "b24988ac-6180-42a0-ab88-20f7382dd24c" },
         { "User Access Administrator", "18d7d88d-d35e-4fb5-a5c3-7773c20a72d9" },
         { "Key Vault Administrator", "00482a5a-887f-4fb3-b363-3b7fe8e74483" },
-        // Key Vault Secrets Officer is granted once, deliberately: the admin app on the anchors vault (decision 0012;
-        // LeastPrivilegeTests lists every grant).
+        // Key Vault Secrets Officer is granted once, deliberately, and only with trustedListSigners: the admin app on
+        // the anchors vault (decision 0012; LeastPrivilegeTests lists every grant).
         { "Key Vault Certificates Officer", "a4417e6f-fecd-4de8-b567-7b0420556985" },
         { "Storage Account Contributor", "17d1049b-9a84-46fb-8f53-869881c3d3ab" },
         // Storage Blob Data Contributor is granted deliberately on the CRL container alone, to each app (decision 0016;

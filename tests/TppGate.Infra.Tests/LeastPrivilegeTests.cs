@@ -14,6 +14,7 @@ public sealed class LeastPrivilegeTests(CompiledInfraFixture infra) : IClassFixt
         ["4633458b-17de-408a-b874-0445c86b69e6"] = "Key Vault Secrets User",
         ["b86a8fe4-44ce-4948-aee5-eccb2c155cd7"] = "Key Vault Secrets Officer",
         ["db79e9a7-68ee-4b58-9aeb-b90e7c24fcba"] = "Key Vault Certificate User",
+        ["21090545-7ca7-4776-b22c-e363652d74d2"] = "Key Vault Reader",
         ["b7e6dc6d-f1e8-4753-8033-0f276bb0955b"] = "Storage Blob Data Owner",
         ["ba92f5b4-2d11-453d-a403-e96b0029c9fe"] = "Storage Blob Data Contributor",
         ["974c5e8b-45b9-4653-ba55-5f855dd0fb88"] = "Storage Queue Data Contributor",
@@ -30,8 +31,9 @@ public sealed class LeastPrivilegeTests(CompiledInfraFixture infra) : IClassFixt
 
         string[] expected =
         [
-            // The admin app's RefreshTrustedLists timer writes anchors (decision 0012); the authorizer only reads them.
-            "admin: Key Vault Secrets Officer on Microsoft.KeyVault/vaults/kv-ta-*",
+            // Both apps read the anchors; only with trustedListSigners does the admin app's RefreshTrustedLists timer
+            // write them (decision 0012), and only then does it hold Secrets Officer (the tests below).
+            "admin: Key Vault Secrets User on Microsoft.KeyVault/vaults/kv-ta-*",
             "admin: Monitoring Metrics Publisher on Microsoft.Insights/components/appi-*",
             // Both apps fetch CRLs and share them (decision 0016): a writer's role on the CRL container, nothing wider.
             "admin: Storage Blob Data Contributor on Microsoft.Storage/storageAccounts/st*/blobServices/default/containers/tppgate-crls",
@@ -39,8 +41,9 @@ public sealed class LeastPrivilegeTests(CompiledInfraFixture infra) : IClassFixt
             "admin: Storage Queue Data Contributor on Microsoft.Storage/storageAccounts/stadmin*",
             "admin: Storage Table Data Contributor on Microsoft.Storage/storageAccounts/st*",
             "apim: Key Vault Certificate User on rg-certs/Microsoft.KeyVault/vaults/kv-apim-certs",
-            // The public part of APIM's certificate: the authorizer trusts its current version as the forwarder.
-            "authz: Key Vault Certificate User on rg-certs/Microsoft.KeyVault/vaults/kv-apim-certs",
+            // The public part of APIM's certificate only: the authorizer trusts its current version as the forwarder,
+            // and Key Vault Reader cannot fetch the secret that holds the private key (Certificate User can).
+            "authz: Key Vault Reader on rg-certs/Microsoft.KeyVault/vaults/kv-apim-certs",
             "authz: Key Vault Secrets User on Microsoft.KeyVault/vaults/kv-ta-*",
             "authz: Monitoring Metrics Publisher on Microsoft.Insights/components/appi-*",
             "authz: Storage Blob Data Contributor on Microsoft.Storage/storageAccounts/st*/blobServices/default/containers/tppgate-crls",
@@ -60,12 +63,24 @@ public sealed class LeastPrivilegeTests(CompiledInfraFixture infra) : IClassFixt
     }
 
     [Fact]
-    public async Task Only_the_admin_identity_may_write_the_anchors_vault_and_it_holds_no_second_role_there()
+    public async Task Without_trusted_list_signers_no_identity_may_write_the_anchors_vault()
     {
-        var snapshot = await DeploymentSnapshot.OfAsync(DeploymentSnapshot.Defaults);
-        var onVault = snapshot.OfType("Microsoft.Authorization/roleAssignments").Select(Describe)
-            .Where(d => d.Contains(" on Microsoft.KeyVault/vaults/kv-ta-", StringComparison.Ordinal))
-            .Order(StringComparer.Ordinal);
+        // Nothing writes anchors unless RefreshTrustedLists runs, and it runs only with signers to check the LOTL
+        // against: a compromised admin app must not be able to plant a root the authorizer then trusts.
+        var onVault = await RolesOnAnchorVaultAsync(DeploymentSnapshot.Defaults);
+
+        Assert.Equal(
+            [
+                "admin: Key Vault Secrets User on Microsoft.KeyVault/vaults/kv-ta-*",
+                "authz: Key Vault Secrets User on Microsoft.KeyVault/vaults/kv-ta-*",
+            ],
+            onVault);
+    }
+
+    [Fact]
+    public async Task With_trusted_list_signers_only_the_admin_identity_may_write_the_anchors_vault_and_it_holds_no_second_role_there()
+    {
+        var onVault = await RolesOnAnchorVaultAsync(DeploymentSnapshot.WithTrustedLists);
 
         Assert.Equal(
             [
@@ -73,6 +88,15 @@ public sealed class LeastPrivilegeTests(CompiledInfraFixture infra) : IClassFixt
                 "authz: Key Vault Secrets User on Microsoft.KeyVault/vaults/kv-ta-*",
             ],
             onVault);
+    }
+
+    private static async Task<List<string>> RolesOnAnchorVaultAsync(string parameters)
+    {
+        var snapshot = await DeploymentSnapshot.OfAsync(parameters);
+        return snapshot.OfType("Microsoft.Authorization/roleAssignments").Select(Describe)
+            .Where(d => d.Contains(" on Microsoft.KeyVault/vaults/kv-ta-", StringComparison.Ordinal))
+            .Order(StringComparer.Ordinal)
+            .ToList();
     }
 
     [Fact]

@@ -73,7 +73,9 @@ public sealed class ApimPolicyTests
         var inbound = ApimPolicy.Load().Root!.Element("inbound")!;
         var deleted = inbound.Elements().Skip(1).TakeWhile(e => e.Name == "set-header" && e.Attribute("exists-action")!.Value == "delete").Select(h => h.Attribute("name")!.Value).ToList();
 
-        Assert.Equal(["Client-Cert", "Client-Cert-Chain", "X-Tpp-Api", "X-Tpp-Client-Id", "X-Tpp-Organization-Id", "X-Tpp-Roles", "X-Tpp-Cert-Thumbprint"], deleted);
+        // Every header the bank's API could read a client certificate from goes too: App Service's own and Envoy's
+        // (a backend on App Service, Functions or a service mesh), or TPP A could hand B's certificate to it.
+        Assert.Equal(["Client-Cert", "Client-Cert-Chain", "X-ARR-ClientCert", "X-Forwarded-Client-Cert", "X-Tpp-Api", "X-Tpp-Client-Id", "X-Tpp-Organization-Id", "X-Tpp-Roles", "X-Tpp-Cert-Thumbprint"], deleted);
         var missing = inbound.Elements("choose").First().Element("when")!;
         Assert.Equal("@(context.Request.Certificate == null)", missing.Attribute("condition")!.Value);
         Assert.Equal("401", missing.Descendants("set-status").Single().Attribute("code")!.Value);

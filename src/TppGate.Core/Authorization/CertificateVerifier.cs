@@ -150,6 +150,14 @@ public sealed class CertificateVerifier
         var (failure, detail) = Judge(chain, profile);
         var notAfter = new DateTimeOffset(certificate.NotAfter.ToUniversalTime(), TimeSpan.Zero) + _clockSkew;
         var until = now + _options.CertificateCacheTtl;
+
+        // Nothing the verdict was judged on may lapse while it is cached: an issuer's period, the CRL that cleared the
+        // certificate, or, for a certificate not yet valid, the moment it becomes valid.
+        if (chain.RecheckAt is { } recheckAt && recheckAt < until)
+        {
+            until = recheckAt;
+        }
+
         return new ValidatedCertificate(
             thumbprints,
             certificate.Subject,

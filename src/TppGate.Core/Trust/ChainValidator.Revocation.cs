@@ -9,9 +9,11 @@ public sealed partial class ChainValidator
 {
     // Only now, with the chain ending in an anchor, may a distribution point be fetched. The leaf, and any CA the
     // caller forwarded that the anchor set does not name, are checked against their issuer's CRL; CAs the set
-    // names are trusted because it names them.
-    private ChainValidationResult? CheckRevocation(X509Chain chain, X509Certificate2 leaf, TrustAnchorSet set)
+    // names are trusted because it names them. clearedUntil is when the first CRL or OCSP answer that cleared a
+    // certificate stops being usable.
+    private ChainValidationResult? CheckRevocation(X509Chain chain, X509Certificate2 leaf, TrustAnchorSet set, out DateTimeOffset? clearedUntil)
     {
+        clearedUntil = null;
         string? allowedNote = null;
         for (var i = 0; i < chain.ChainElements.Count - 1; i++)
         {
@@ -25,6 +27,9 @@ public sealed partial class ChainValidator
             var status = Check(subject, chain.ChainElements[i + 1].Certificate, allowFetch: options.Revocation == RevocationCheck.Online);
             switch (status.State)
             {
+                case RevocationState.Good:
+                    clearedUntil = Earlier(clearedUntil, status.GoodUntil);
+                    break;
                 case RevocationState.Revoked:
                     return new ChainValidationResult(false, [ChainFailure.Revoked], $"revoked {which}: {status.Detail}; {subject.Subject}");
                 case RevocationState.Unknown when options.AllowUnknownRevocation:

@@ -189,15 +189,49 @@ public sealed partial class ChainValidator(ITrustAnchorProvider anchors, ChainVa
             Add(failures, ChainFailure.WeakAlgorithm);
         }
 
-        if (failures.Count == 0 && revocation is not null && options.Revocation != RevocationCheck.NoCheck && CheckRevocation(chain, leaf, set) is { } revocationResult)
+        var recheckAt = PeriodsRecheckAt(chain, now);
+        if (failures.Count == 0 && revocation is not null && options.Revocation != RevocationCheck.NoCheck)
         {
-            return revocationResult;
+            var revocationResult = CheckRevocation(chain, leaf, set, out var clearedUntil);
+            recheckAt = Earlier(recheckAt, clearedUntil);
+            if (revocationResult is not null)
+            {
+                return revocationResult with { RecheckAt = recheckAt };
+            }
         }
 
-        return failures.Count == 0
+        var result = failures.Count == 0
             ? ChainValidationResult.Success
             : new ChainValidationResult(false, failures, Describe(chain, leaf, flags));
+        return recheckAt is null ? result : result with { RecheckAt = recheckAt };
     }
+
+    // The next moment a certificate of the chain enters or leaves its period, skew included: a verdict taken now
+    // holds until then at most. A certificate already past its period stays there, so it sets no moment.
+    private DateTimeOffset? PeriodsRecheckAt(X509Chain chain, DateTimeOffset now)
+    {
+        DateTimeOffset? at = null;
+        var skew = options.ClockSkew;
+        foreach (var element in chain.ChainElements)
+        {
+            var c = element.Certificate;
+            var notBefore = new DateTimeOffset(c.NotBefore.ToUniversalTime()) - skew;
+            var notAfter = new DateTimeOffset(c.NotAfter.ToUniversalTime()) + skew;
+            if (now < notBefore)
+            {
+                at = Earlier(at, notBefore);
+            }
+            else if (now <= notAfter)
+            {
+                at = Earlier(at, notAfter);
+            }
+        }
+
+        return at;
+    }
+
+    private static DateTimeOffset? Earlier(DateTimeOffset? a, DateTimeOffset? b)
+        => a is null ? b : b is null ? a : a < b ? a : b;
 
     private void MapFlags(X509ChainStatusFlags flags, List<ChainFailure> failures)
     {

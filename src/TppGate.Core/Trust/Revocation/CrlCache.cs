@@ -107,7 +107,7 @@ public sealed class CrlCache
 
             return entry.List.IsRevoked(serial)
                 ? new(RevocationState.Revoked, $"serial {Convert.ToHexString(serial)} is listed on the CRL at {key}")
-                : new(RevocationState.Good, null);
+                : new(RevocationState.Good, null, UsableUntil(entry.List));
         }
 
         return new(RevocationState.Unknown, problem);
@@ -295,14 +295,10 @@ public sealed class CrlCache
         }
     }
 
-    private bool IsStale(RevocationList list)
-    {
-        var now = _time.GetUtcNow();
+    private bool IsStale(RevocationList list) => _time.GetUtcNow() > UsableUntil(list);
 
-        // A CRL without nextUpdate promises nothing about freshness: treat it as valid for one grace period.
-        var until = (list.NextUpdate ?? list.ThisUpdate) + _options.CrlGrace;
-        return now > until;
-    }
+    // A CRL without nextUpdate promises nothing about freshness: treat it as valid for one grace period.
+    private DateTimeOffset UsableUntil(RevocationList list) => (list.NextUpdate ?? list.ThisUpdate) + _options.CrlGrace;
 
     private static byte[] SerialOf(X509Certificate2 certificate)
     {

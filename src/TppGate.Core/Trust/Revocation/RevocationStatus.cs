@@ -19,4 +19,5 @@ public enum RevocationState
 /// <summary>The state and, for the log, why.</summary>
 /// <param name="State">The state.</param>
 /// <param name="Detail">Which CRL, and what was wrong with it; null when good.</param>
-public readonly record struct RevocationStatus(RevocationState State, string? Detail);
+/// <param name="GoodUntil">For <see cref="RevocationState.Good"/>: when the CRL or OCSP answer that says so stops being usable (nextUpdate plus the grace).</param>
+public readonly record struct RevocationStatus(RevocationState State, string? Detail, DateTimeOffset? GoodUntil = null);

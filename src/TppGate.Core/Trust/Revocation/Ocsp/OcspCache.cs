@@ -96,7 +96,7 @@ public sealed class OcspCache
 
         return entry.Answer.Status switch
         {
-            OcspCertStatus.Good => new(RevocationState.Good, null),
+            OcspCertStatus.Good => new(RevocationState.Good, null, UsableUntil(entry.Answer)),
             OcspCertStatus.Revoked => new(RevocationState.Revoked, $"serial {Convert.ToHexString(id.Serial)} is revoked, says the OCSP responder at {entry.Url}"),
             _ => new(RevocationState.Unknown, $"the OCSP responder at {entry.Url} answers unknown for serial {serial}"),
         };

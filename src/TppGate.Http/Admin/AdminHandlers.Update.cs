@@ -45,7 +45,7 @@ public sealed partial class AdminHandlers
         }
 
         var caller = callers.Resolve(context.Request)!;
-        var update = new BindingUpdate { Actor = caller.Name, ActiveFrom = activeFrom, ActiveUntil = activeUntil, Note = note };
+        var update = new BindingUpdate { Actor = caller.AuditName, ActiveFrom = activeFrom, ActiveUntil = activeUntil, Note = note };
         if (update.IsEmpty)
         {
             return BadRequest(context, "BODY_INVALID", "The body names no field to change (activeFrom, activeUntil, note).");
@@ -65,7 +65,7 @@ public sealed partial class AdminHandlers
         {
             var result = await store.UpdateAsync(clientId, sha256, update, ct);
             cache.Invalidate(sha256);
-            LogUpdated(logger, result.Outcome.ToString(), LogValue.Escape(clientId)!, sha256, LogValue.Escape(caller.Name)!);
+            LogUpdated(logger, result.Outcome.ToString(), LogValue.Escape(clientId)!, sha256, LogValue.Escape(caller.AuditName)!);
             metrics?.AdminWrite("update", result.Outcome.ToString());
             return result.Outcome switch
             {

@@ -100,7 +100,7 @@ public sealed partial class AdminHandlers(
         }
 
         var caller = callers.Resolve(context.Request)!;
-        var binding = CertificateBinding.For(certificate, body.ClientId!, caller.Name, time.GetUtcNow(), profile) with
+        var binding = CertificateBinding.For(certificate, body.ClientId!, caller.AuditName, time.GetUtcNow(), profile) with
         {
             ActiveFrom = body.ActiveFrom,
             ActiveUntil = body.ActiveUntil,
@@ -111,7 +111,7 @@ public sealed partial class AdminHandlers(
         {
             var result = await store.RegisterAsync(binding, ct);
             cache.Invalidate(binding.Sha256);
-            LogRegistered(logger, result.Outcome.ToString(), LogValue.Escape(binding.ClientId)!, binding.Thumbprint, LogValue.Escape(caller.Name)!);
+            LogRegistered(logger, result.Outcome.ToString(), LogValue.Escape(binding.ClientId)!, binding.Thumbprint, LogValue.Escape(caller.AuditName)!);
             metrics?.AdminWrite("register", result.Outcome.ToString());
             return result.Outcome switch
             {
@@ -201,9 +201,9 @@ public sealed partial class AdminHandlers(
         var caller = callers.Resolve(context.Request)!;
         return await StoreCallAsync(context, async ct =>
         {
-            var result = await store.RevokeAsync(clientId, sha256, caller.Name, body.Reason, ct);
+            var result = await store.RevokeAsync(clientId, sha256, caller.AuditName, body.Reason, ct);
             cache.Invalidate(sha256);
-            LogRevoked(logger, result.Outcome.ToString(), LogValue.Escape(clientId)!, sha256, LogValue.Escape(caller.Name)!);
+            LogRevoked(logger, result.Outcome.ToString(), LogValue.Escape(clientId)!, sha256, LogValue.Escape(caller.AuditName)!);
             metrics?.AdminWrite("revoke", result.Outcome.ToString());
             return result.Outcome == RevokeOutcome.NotFound
                 ? TppGateResult.Problem(context, 404, "BINDING_NOT_FOUND", "No binding of this certificate to this client.")

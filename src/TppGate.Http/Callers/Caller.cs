@@ -19,6 +19,13 @@ public sealed record Caller(string Name, string? PrincipalId, IReadOnlySet<strin
 
     /// <summary>True when the caller may change bindings.</summary>
     public bool CanWrite => Roles.Contains(AdminRole);
+
+    /// <summary>
+    /// Who the audit trail records: the display name with the Entra object id, when it is known and not already the
+    /// name. A display name is neither unique nor stable (it can be changed, and a UPN reassigned); the object id
+    /// ties a record to one principal.
+    /// </summary>
+    public string AuditName => PrincipalId is null || PrincipalId == Name ? Name : $"{Name} ({PrincipalId})";
 }
 
 /// <summary>Finds the authenticated caller of a request; null when anonymous.</summary>

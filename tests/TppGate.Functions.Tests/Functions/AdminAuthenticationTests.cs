@@ -70,6 +70,29 @@ public sealed class AdminAuthenticationTests(AzuriteInstance azurite)
         Assert.Equal((401, "UNAUTHENTICATED"), (anonymous.Status, anonymous.Code));
     }
 
+    [Fact]
+    public async Task The_audit_trail_tells_two_admins_with_one_display_name_apart_by_their_entra_object_id()
+    {
+        // A display name is neither unique nor stable (it can be changed, a UPN can be reassigned); the object id is.
+        const string First = "1a2b3c4d-0000-4000-8000-0000000000a1";
+        const string Second = "1a2b3c4d-0000-4000-8000-0000000000b2";
+        await using var app = await FunctionsAppHost.StartAsync(AppService.Settings(azurite));
+        var clientId = "fn-" + Guid.NewGuid().ToString("N")[..10];
+        using var qwac = NewQwac();
+        var body = JsonSerializer.Serialize(new { clientId, certificate = PkiExport.CertificatePem(qwac) });
+        var x5t = Convert.ToBase64String(System.Security.Cryptography.SHA256.HashData(qwac.RawData)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+        var register = await app.SendAsync("POST", "/api/bindings", [AppService.Principal(Caller.AdminRole, objectId: First)], body);
+        var revoke = await app.SendAsync("POST", $"/api/bindings/{clientId}/{x5t}/revoke", [AppService.Principal(Caller.AdminRole, objectId: Second)], JsonSerializer.Serialize(new { reason = "test" }));
+        var audit = await app.SendAsync("GET", $"/api/bindings/{clientId}/audit", [AppService.Principal(Caller.ReaderRole)]);
+
+        Assert.Equal(201, register.Status);
+        Assert.True(revoke.Status is 200, revoke.Text);
+        Assert.Equal(
+            [$"ops@bank.example ({First})", $"ops@bank.example ({Second})"],
+            audit.Json!.Value.GetProperty("records").EnumerateArray().Select(r => r.GetProperty("actor").GetString()));
+    }
+
     [Theory]
     [InlineData(null, AppService.AdminAudience)]
     [InlineData("True", "api://someone-elses-app")]

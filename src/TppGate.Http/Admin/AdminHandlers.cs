@@ -6,6 +6,7 @@ using TppGate.Core.Bindings;
 using TppGate.Core.Certificates;
 using TppGate.Core.Eidas;
 using TppGate.Core.Trust;
+using TppGate.Http.Authorize;
 using TppGate.Http.Callers;
 using TppGate.Http.Logging;
 using TppGate.Http.Results;
@@ -260,6 +261,14 @@ public sealed partial class AdminHandlers(
 
     private TppGateResult? Authorize(HttpContext context, bool write)
     {
+        // App Service Authentication leaves /api/health open and matches that exclusion on the raw target, so a target
+        // that becomes an admin route only once dot segments are removed is refused before the caller is looked at.
+        // Client ids travel in the path, so %2F and %5C are allowed inside a segment (as the authorizer, issue 8 item 15).
+        if (!CanonicalTarget.IsCanonical(context, allowEncodedSeparators: true))
+        {
+            return TppGateResult.Problem(context, 400, CanonicalTarget.Code, "The request target is not the admin API's canonical path.");
+        }
+
         if (!callers.IsConfigured)
         {
             LogAdminAuthNotConfigured(logger, context.TraceIdentifier);

@@ -19,7 +19,14 @@ public static class CanonicalTarget
     /// dot, slash or backslash, no backslash and no empty segment. An unknown (empty) raw target is accepted:
     /// there is nothing to judge.
     /// </summary>
-    public static bool IsCanonical(string? rawTarget)
+    public static bool IsCanonical(string? rawTarget) => IsCanonical(rawTarget, allowEncodedSeparators: false);
+
+    /// <summary>
+    /// As <see cref="IsCanonical(string?)"/>; with <paramref name="allowEncodedSeparators"/>, a percent-encoded slash
+    /// or backslash (<c>%2F</c>, <c>%5C</c>) is allowed inside a segment, as the admin API's client_id route values
+    /// need, but still counts as a separator when looking for dot segments, in case a front end decodes it.
+    /// </summary>
+    public static bool IsCanonical(string? rawTarget, bool allowEncodedSeparators)
     {
         if (string.IsNullOrEmpty(rawTarget))
         {
@@ -54,7 +61,8 @@ public static class CanonicalTarget
             }
 
             var encoded = path.Slice(i + 1, 2);
-            if (encoded.Equals("2e", StringComparison.OrdinalIgnoreCase) || encoded.Equals("2f", StringComparison.OrdinalIgnoreCase) || encoded.Equals("5c", StringComparison.OrdinalIgnoreCase))
+            var separator = encoded.Equals("2f", StringComparison.OrdinalIgnoreCase) || encoded.Equals("5c", StringComparison.OrdinalIgnoreCase);
+            if (encoded.Equals("2e", StringComparison.OrdinalIgnoreCase) || (separator && !allowEncodedSeparators))
             {
                 return false;
             }
@@ -65,9 +73,12 @@ public static class CanonicalTarget
             return false;
         }
 
-        foreach (var range in path.Split('/'))
+        ReadOnlySpan<char> segments = allowEncodedSeparators
+            ? path.ToString().Replace("%2f", "/", StringComparison.OrdinalIgnoreCase).Replace("%5c", "/", StringComparison.OrdinalIgnoreCase)
+            : path;
+        foreach (var range in segments.Split('/'))
         {
-            if (path[range] is "." or "..")
+            if (segments[range] is "." or "..")
             {
                 return false;
             }
@@ -77,10 +88,13 @@ public static class CanonicalTarget
     }
 
     /// <summary>True when the request's raw target is canonical (see <see cref="IsCanonical(string?)"/>).</summary>
-    public static bool IsCanonical(HttpContext context)
+    public static bool IsCanonical(HttpContext context) => IsCanonical(context, allowEncodedSeparators: false);
+
+    /// <summary>True when the request's raw target is canonical (see <see cref="IsCanonical(string?, bool)"/>).</summary>
+    public static bool IsCanonical(HttpContext context, bool allowEncodedSeparators)
     {
         ArgumentNullException.ThrowIfNull(context);
-        return IsCanonical(context.Features.Get<IHttpRequestFeature>()?.RawTarget);
+        return IsCanonical(context.Features.Get<IHttpRequestFeature>()?.RawTarget, allowEncodedSeparators);
     }
 
     private static int NextPercent(ReadOnlySpan<char> path, int from)

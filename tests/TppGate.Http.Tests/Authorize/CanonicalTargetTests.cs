@@ -38,4 +38,28 @@ public sealed class CanonicalTargetTests
     {
         Assert.False(CanonicalTarget.IsCanonical(target));
     }
+
+    [Theory]
+    [InlineData("/api/bindings/tpp%2Fapp")]
+    [InlineData("/api/bindings/tpp%5Capp/audit")]
+    [InlineData("/api/bindings/a%2Fb%2Fc/0123/revoke")]
+    public void Admin_targets_may_carry_encoded_slashes_and_backslashes_inside_a_client_id(string target)
+    {
+        Assert.False(CanonicalTarget.IsCanonical(target));
+        Assert.True(CanonicalTarget.IsCanonical(target, allowEncodedSeparators: true));
+    }
+
+    [Theory]
+    [InlineData("/api/health/../bindings/x")]
+    [InlineData("/api/health%2f..%2fbindings/x")]
+    [InlineData("/api/health%5C..%5Cbindings/x")]
+    [InlineData("/api/health/..%2Fbindings/x")]
+    [InlineData("/api/health/%2e%2e/bindings/x")]
+    [InlineData("/api/bindings/%2F..")]
+    [InlineData("/api/health\\..\\bindings/x")]
+    [InlineData("/api//bindings/x")]
+    public void Admin_targets_still_refuse_dot_segments_behind_encoded_separators(string target)
+    {
+        Assert.False(CanonicalTarget.IsCanonical(target, allowEncodedSeparators: true));
+    }
 }

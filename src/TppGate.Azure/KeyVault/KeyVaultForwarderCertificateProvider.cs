@@ -13,7 +13,8 @@ namespace TppGate.Azure.KeyVault;
 /// The trusted forwarder's certificate read from Key Vault (<see cref="KeyVaultForwarderCertificateOptions"/>):
 /// the current version's SHA-256, plus the previous version during <see cref="KeyVaultForwarderCertificateOptions.PreviousVersionOverlap"/>.
 /// A disabled, expired or deleted certificate is trusted no more; a Key Vault that cannot be reached keeps the
-/// last set read (nothing before the first read).
+/// last set read (nothing before the first read), but each thumbprint only until its version expires and the
+/// previous version only until the overlap ends, read or not.
 /// </summary>
 public sealed partial class KeyVaultForwarderCertificateProvider : IForwarderThumbprintSource, IDisposable
 {
@@ -22,7 +23,7 @@ public sealed partial class KeyVaultForwarderCertificateProvider : IForwarderThu
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _refreshLock = new(1, 1);
-    private FrozenSet<string> _current = FrozenSet<string>.Empty;
+    private Snapshot _current = Snapshot.Empty;
 
     /// <summary>Creates the provider; nothing is trusted until <see cref="RefreshAsync"/> has read the vault.</summary>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
@@ -39,7 +40,25 @@ public sealed partial class KeyVaultForwarderCertificateProvider : IForwarderThu
     }
 
     /// <inheritdoc />
-    public IReadOnlySet<string> Sha256Thumbprints => Volatile.Read(ref _current);
+    /// <remarks>
+    /// A thumbprint whose time is up leaves the set here, on the next read of it, so an outage of Key Vault cannot
+    /// stretch an expired version's trust or the previous version's overlap.
+    /// </remarks>
+    public IReadOnlySet<string> Sha256Thumbprints
+    {
+        get
+        {
+            var snapshot = Volatile.Read(ref _current);
+            if (snapshot.EarliestEnd > _time.GetUtcNow())
+            {
+                return snapshot.Set;
+            }
+
+            var pruned = snapshot.Without(_time.GetUtcNow());
+            Interlocked.CompareExchange(ref _current, pruned, snapshot);
+            return pruned.Set;
+        }
+    }
 
     /// <summary>When the vault was last read successfully; null before.</summary>
     public DateTimeOffset? LoadedAt { get; private set; }
@@ -55,15 +74,15 @@ public sealed partial class KeyVaultForwarderCertificateProvider : IForwarderThu
         await _refreshLock.WaitAsync(cancellationToken);
         try
         {
-            var set = await ReadAsync(cancellationToken);
-            Volatile.Write(ref _current, set);
+            var snapshot = Snapshot.Of(await ReadAsync(cancellationToken));
+            Volatile.Write(ref _current, snapshot);
             LoadedAt = _time.GetUtcNow();
-            Log.Loaded(_logger, _options.CertificateName!, set.Count);
+            Log.Loaded(_logger, _options.CertificateName!, snapshot.Set.Count);
             return true;
         }
         catch (Exception e) when (e is RequestFailedException or AuthenticationFailedException or CredentialUnavailableException or HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
         {
-            Log.Failed(_logger, _options.CertificateName!, e.GetType().Name, _current.Count);
+            Log.Failed(_logger, _options.CertificateName!, e.GetType().Name, Sha256Thumbprints.Count);
             return false;
         }
         finally
@@ -78,7 +97,7 @@ public sealed partial class KeyVaultForwarderCertificateProvider : IForwarderThu
     /// <inheritdoc />
     public void Dispose() => _refreshLock.Dispose();
 
-    private async Task<FrozenSet<string>> ReadAsync(CancellationToken cancellationToken)
+    private async Task<Dictionary<string, DateTimeOffset>> ReadAsync(CancellationToken cancellationToken)
     {
         var name = _options.CertificateName!;
         var now = _time.GetUtcNow();
@@ -90,13 +109,14 @@ public sealed partial class KeyVaultForwarderCertificateProvider : IForwarderThu
         catch (RequestFailedException e) when (e.Status == 404)
         {
             // Deleted: nobody is trusted by this certificate any more.
-            return FrozenSet<string>.Empty;
+            return [];
         }
 
-        var trusted = new HashSet<string>(StringComparer.Ordinal);
+        // Each thumbprint with the end of its trust.
+        var trusted = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
         if (Usable(current.Properties, now) && current.Cer is { Length: > 0 } cer)
         {
-            trusted.Add(Convert.ToHexStringLower(SHA256.HashData(cer)));
+            trusted[Convert.ToHexStringLower(SHA256.HashData(cer))] = current.Properties.ExpiresOn ?? DateTimeOffset.MaxValue;
         }
 
         if (_options.PreviousVersionOverlap > TimeSpan.Zero && current.Properties.CreatedOn is { } created && now - created < _options.PreviousVersionOverlap)
@@ -113,17 +133,42 @@ public sealed partial class KeyVaultForwarderCertificateProvider : IForwarderThu
 
             if (previous is not null && (await _client.GetCertificateVersionAsync(name, previous.Version, cancellationToken)).Value is { Cer: { Length: > 0 } previousCer })
             {
-                trusted.Add(Convert.ToHexStringLower(SHA256.HashData(previousCer)));
+                var overlapEnds = created + _options.PreviousVersionOverlap;
+                var until = previous.ExpiresOn is { } expires && expires < overlapEnds ? expires : overlapEnds;
+                trusted.TryAdd(Convert.ToHexStringLower(SHA256.HashData(previousCer)), until);
             }
         }
 
-        return trusted.ToFrozenSet(StringComparer.Ordinal);
+        return trusted;
     }
 
     private static bool Usable(CertificateProperties properties, DateTimeOffset now) =>
         properties.Enabled == true
         && (properties.NotBefore is not { } notBefore || notBefore <= now)
         && (properties.ExpiresOn is not { } expires || expires > now);
+
+    /// <summary>The trusted thumbprints, each with the end of its trust, and the earliest of those ends.</summary>
+    private sealed class Snapshot
+    {
+        private readonly KeyValuePair<string, DateTimeOffset>[] _entries;
+
+        private Snapshot(KeyValuePair<string, DateTimeOffset>[] entries)
+        {
+            _entries = entries;
+            Set = entries.Select(e => e.Key).ToFrozenSet(StringComparer.Ordinal);
+            EarliestEnd = entries.Length == 0 ? DateTimeOffset.MaxValue : entries.Min(e => e.Value);
+        }
+
+        public static Snapshot Empty { get; } = new([]);
+
+        public FrozenSet<string> Set { get; }
+
+        public DateTimeOffset EarliestEnd { get; }
+
+        public static Snapshot Of(Dictionary<string, DateTimeOffset> trusted) => new([.. trusted]);
+
+        public Snapshot Without(DateTimeOffset now) => new([.. _entries.Where(e => e.Value > now)]);
+    }
 
     private static partial class Log
     {

@@ -139,6 +139,36 @@ public sealed class KeyVaultForwarderCertificateProviderAgainstLocalKeyVaultDoub
     }
 
     [Fact]
+    public async Task Key_vault_failing_during_a_rotation_still_ends_the_old_versions_trust_when_the_overlap_ends()
+    {
+        _vault.AddCertificateVersion(Name, _first, _time.GetUtcNow().AddDays(-30));
+        _vault.AddCertificateVersion(Name, _second, _time.GetUtcNow());
+        await _provider.RefreshAsync(Ct);
+        Assert.Equal(2, _provider.Sha256Thumbprints.Count);
+
+        _vault.Fail(503);
+        _time.Advance(_options.PreviousVersionOverlap + TimeSpan.FromMinutes(1));
+        var failed = await _provider.RefreshAsync(Ct);
+
+        Assert.False(failed);
+        Assert.Equal([Sha256(_second)], _provider.Sha256Thumbprints);
+    }
+
+    [Fact]
+    public async Task Key_vault_failing_keeps_no_version_past_its_expiry()
+    {
+        _vault.AddCertificateVersion(Name, _first, _time.GetUtcNow().AddDays(-30));
+        await _provider.RefreshAsync(Ct);
+
+        _vault.Fail(503);
+        _time.SetUtcNow(_first.NotAfter.ToUniversalTime().AddMinutes(1));
+
+        Assert.Empty(_provider.Sha256Thumbprints);
+        Assert.False(await _provider.RefreshAsync(Ct));
+        Assert.Empty(_provider.Sha256Thumbprints);
+    }
+
+    [Fact]
     public async Task Key_vault_unreachable_before_the_first_read_trusts_nobody_and_retries_soon()
     {
         _vault.Fail(500);

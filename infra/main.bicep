@@ -174,6 +174,7 @@ module storage 'app/storage.bicep' = {
     tags: tags
     authorizerIdentityName: authorizerIdentityName
     adminIdentityName: adminIdentityName
+    auditWorkspaceId: monitoring.outputs.workspaceId
   }
 }
 
@@ -210,6 +211,7 @@ module trustAnchorVault 'app/keyvault.bicep' = {
     adminIdentityName: adminIdentityName
     // Only the RefreshTrustedLists timer writes anchors, and it runs only with signers to check the LOTL against.
     adminWritesAnchors: !empty(trustedListSigners)
+    auditWorkspaceId: monitoring.outputs.workspaceId
   }
 }
 

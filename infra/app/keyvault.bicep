@@ -12,6 +12,9 @@ param adminIdentityName string
 @description('Whether the admin app\'s RefreshTrustedLists timer runs (trustedListSigners set) and so writes anchors. Without it the admin app only reads them, and nothing may write this vault.')
 param adminWritesAnchors bool
 
+@description('Log Analytics workspace that receives the vault\'s audit events.')
+param auditWorkspaceId string
+
 resource authorizerIdentity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' existing = {
   name: authorizerIdentityName
 }
@@ -80,6 +83,19 @@ resource adminSecretsUser 'Microsoft.Authorization/roleAssignments@2022-04-01' =
     principalId: adminIdentity.properties.principalId
     principalType: 'ServicePrincipal'
     roleDefinitionId: keyVaultSecretsUser
+  }
+}
+
+// Every operation on the anchors (reads, writes, disables, deletes, denied attempts) with its caller: the record of
+// who changed what the authorizer trusts.
+resource vaultAudit 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  name: 'tppgate-audit'
+  scope: vault
+  properties: {
+    workspaceId: auditWorkspaceId
+    logs: [
+      { category: 'AuditEvent', enabled: true }
+    ]
   }
 }
 

@@ -62,3 +62,6 @@ resource adminMetricsPublisher 'Microsoft.Authorization/roleAssignments@2022-04-
 }
 
 output connectionString string = applicationInsights.properties.ConnectionString
+
+@description('The Log Analytics workspace: where the audit logs of the anchors vault and the bindings table go.')
+output workspaceId string = logAnalytics.id

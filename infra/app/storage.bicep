@@ -9,6 +9,9 @@ param authorizerIdentityName string
 @description('Identity of the admin app: registers and revokes bindings (storing the CRLs a registration fetched), and its timers prune the change log.')
 param adminIdentityName string
 
+@description('Log Analytics workspace that receives the table service\'s write and delete logs.')
+param auditWorkspaceId string
+
 resource authorizerIdentity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' existing = {
   name: authorizerIdentityName
 }
@@ -51,6 +54,21 @@ resource tableService 'Microsoft.Storage/storageAccounts/tableServices@2024-01-0
 resource bindingsTable 'Microsoft.Storage/storageAccounts/tableServices/tables@2024-01-01' = {
   parent: tableService
   name: bindingsTableName
+}
+
+// Every write and delete on the bindings table, by whom (the caller's identity is in each record), beside the
+// app's own audit rows: a change made outside the admin API, with the table role or a key, still leaves a trace.
+// Reads are left out: the authorizer reads on every cold decision.
+resource tableAudit 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  name: 'tppgate-audit'
+  scope: tableService
+  properties: {
+    workspaceId: auditWorkspaceId
+    logs: [
+      { category: 'StorageWrite', enabled: true }
+      { category: 'StorageDelete', enabled: true }
+    ]
+  }
 }
 
 resource blobService 'Microsoft.Storage/storageAccounts/blobServices@2024-01-01' = {

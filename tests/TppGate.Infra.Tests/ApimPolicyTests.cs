@@ -40,6 +40,16 @@ public sealed class ApimPolicyTests
         "/psd2/va/accounts",
         "/psd2/v/accounts",
         "/psd2/v1/../payments",
+        // A path the bank's API would normalise to another service must not be named for the one it shows first:
+        // an account-information TPP would be authorised for accounts and reach payments.
+        "/psd2/v1/accounts/../payments/sepa-credit-transfers",
+        "/psd2/v1/accounts/%2e%2e/payments/sepa-credit-transfers",
+        "/psd2/v1/accounts/.%2E/payments/sepa-credit-transfers",
+        "/psd2/v1/accounts%2f..%2fpayments/sepa-credit-transfers",
+        "/psd2/v1/accounts\\..\\payments/sepa-credit-transfers",
+        "/psd2/v1/accounts/%5c../payments",
+        "/psd2/./v1/accounts",
+        "/psd2/oauth2/../token",
     };
 
     [Theory]

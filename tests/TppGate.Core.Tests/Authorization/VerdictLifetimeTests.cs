@@ -57,14 +57,7 @@ public sealed class VerdictLifetimeTests : IAsyncLifetime
     [Fact]
     public void An_allow_ends_when_the_crl_that_cleared_it_goes_stale()
     {
-        var url = _server.NewUrl();
-        var now = _time.GetUtcNow();
-        using var issuing = _root.CreateIssuingCa("CRL Issuing CA", publishesCrlAt: url);
-        var leaf = issuing.Issue(Profile() with { CrlDistributionPoint = url });
-        _server.Publish(url, issuing.PublishCrl([], now.AddHours(-1), now.AddMinutes(10)));
-        var verifier = Verifier(revocation: RevocationCheck.Online, crlGrace: TimeSpan.FromMinutes(5));
-        var header = PkiExport.Base64Der(leaf);
-        var chain = PkiExport.Base64Der(issuing.Certificate);
+        var (url, verifier, header, chain) = CrlCleared(nextUpdateIn: TimeSpan.FromMinutes(10));
 
         Assert.Null(Warm(verifier, header, chain).Failure);
 
@@ -96,14 +89,7 @@ public sealed class VerdictLifetimeTests : IAsyncLifetime
     [Fact]
     public void An_allow_is_still_served_from_the_cache_while_everything_it_was_judged_on_holds()
     {
-        var url = _server.NewUrl();
-        var now = _time.GetUtcNow();
-        using var issuing = _root.CreateIssuingCa("Cached Issuing CA", publishesCrlAt: url);
-        var leaf = issuing.Issue(Profile() with { CrlDistributionPoint = url });
-        _server.Publish(url, issuing.PublishCrl([], now.AddHours(-1), now.AddDays(1)));
-        var verifier = Verifier(revocation: RevocationCheck.Online, crlGrace: TimeSpan.FromMinutes(5));
-        var header = PkiExport.Base64Der(leaf);
-        var chain = PkiExport.Base64Der(issuing.Certificate);
+        var (_, verifier, header, chain) = CrlCleared(nextUpdateIn: TimeSpan.FromDays(1));
 
         var warm = Warm(verifier, header, chain);
         var misses = verifier.CacheMisses;
@@ -113,6 +99,18 @@ public sealed class VerdictLifetimeTests : IAsyncLifetime
         Assert.Null(later.Failure);
         Assert.Same(warm, later);
         Assert.Equal(misses, verifier.CacheMisses);
+    }
+
+    // A leaf whose issuing CA publishes an empty CRL at a loopback URL, current for nextUpdateIn, with a 5-minute grace.
+    private (string Url, CertificateVerifier Verifier, string Header, string Chain) CrlCleared(TimeSpan nextUpdateIn)
+    {
+        var url = _server.NewUrl();
+        var now = _time.GetUtcNow();
+        using var issuing = _root.CreateIssuingCa("CRL Issuing CA", publishesCrlAt: url);
+        var leaf = issuing.Issue(Profile() with { CrlDistributionPoint = url });
+        _server.Publish(url, issuing.PublishCrl([], now.AddHours(-1), now + nextUpdateIn));
+        var verifier = Verifier(revocation: RevocationCheck.Online, crlGrace: TimeSpan.FromMinutes(5));
+        return (url, verifier, PkiExport.Base64Der(leaf), PkiExport.Base64Der(issuing.Certificate));
     }
 
     // The first decision fetches the CRL, which moves the revocation generation past the one that decision was taken

@@ -49,12 +49,13 @@ public sealed partial class KeyVaultForwarderCertificateProvider : IForwarderThu
         get
         {
             var snapshot = Volatile.Read(ref _current);
-            if (snapshot.EarliestEnd > _time.GetUtcNow())
+            var now = _time.GetUtcNow();
+            if (snapshot.EarliestEnd > now)
             {
                 return snapshot.Set;
             }
 
-            var pruned = snapshot.Without(_time.GetUtcNow());
+            var pruned = snapshot.Without(now);
             Interlocked.CompareExchange(ref _current, pruned, snapshot);
             return pruned.Set;
         }

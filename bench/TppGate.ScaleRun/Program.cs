@@ -103,7 +103,7 @@ async Task<Table> TableAsync(string name, int count)
     var anchors = new StaticTrustAnchorProvider([catalogue.Root.Certificate, catalogue.IssuingCa.Certificate], "scale");
     var chain = new ChainValidationOptions { Revocation = RevocationCheck.NoCheck };
     var cache = new BindingCache(options2, TimeProvider.System);
-    var verifier = new CertificateVerifier(new ChainValidator(anchors, chain, TimeProvider.System), anchors, options2, new CertificateReaderOptions(), chain, TimeProvider.System);
+    var verifier = new CertificateVerifier(new ChainValidator(anchors, chain, TimeProvider.System), anchors, options2, new CertificateReaderOptions(), TimeProvider.System);
     var authorizer = new Authorizer(verifier, cache, store, options2, TimeProvider.System);
     var watcher = new BindingChangeWatcher(store, cache, options2, TimeProvider.System);
     _ = Task.Run(() => watcher.RunAsync());

@@ -225,7 +225,7 @@ internal sealed class DecisionFixture
 
         var bindings = new BindingCache(options, clock);
         bindings.MarkFeedRead(now);
-        var verifier = new CertificateVerifier(new ChainValidator(anchors, chainOptions, clock, crls), anchors, options, new CertificateReaderOptions(), chainOptions, clock);
+        var verifier = new CertificateVerifier(new ChainValidator(anchors, chainOptions, clock, crls), anchors, options, new CertificateReaderOptions(), clock);
         var authorizer = new Authorizer(verifier, bindings, store, options, clock);
         return new DecisionFixture(authorizer, bindings, verifier, anchors.Current!, headers, now);
     }

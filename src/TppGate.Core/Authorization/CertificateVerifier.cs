@@ -14,7 +14,6 @@ public sealed class CertificateVerifier
     private readonly ITrustAnchorProvider _anchors;
     private readonly AuthorizerOptions _options;
     private readonly CertificateReaderOptions _readerOptions;
-    private readonly TimeSpan _clockSkew;
     private readonly TimeProvider _time;
     private readonly TwoGenerationCache<ValueKey, ValidatedCertificate> _cache;
     private readonly Func<string, CertificateSourceFormat, string?, ulong>? _keyHash;
@@ -26,16 +25,13 @@ public sealed class CertificateVerifier
         ITrustAnchorProvider anchors,
         AuthorizerOptions options,
         CertificateReaderOptions readerOptions,
-        ChainValidationOptions chainOptions,
         TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(options);
-        ArgumentNullException.ThrowIfNull(chainOptions);
         _chainValidator = chainValidator;
         _anchors = anchors;
         _options = options;
         _readerOptions = readerOptions;
-        _clockSkew = chainOptions.ClockSkew;
         _time = time;
         _cache = new TwoGenerationCache<ValueKey, ValidatedCertificate>(options.CertificateCacheSize, static key => key.Weight);
     }
@@ -46,10 +42,9 @@ public sealed class CertificateVerifier
         ITrustAnchorProvider anchors,
         AuthorizerOptions options,
         CertificateReaderOptions readerOptions,
-        ChainValidationOptions chainOptions,
         TimeProvider time,
         Func<string, CertificateSourceFormat, string?, ulong> hash)
-        : this(chainValidator, anchors, options, readerOptions, chainOptions, time)
+        : this(chainValidator, anchors, options, readerOptions, time)
     {
         _keyHash = hash;
     }
@@ -148,11 +143,11 @@ public sealed class CertificateVerifier
         var roles = profile.QcStatements?.Psd2?.Roles is { Count: > 0 } r ? r.Select(x => x.ToCanonicalName()).ToArray() : [];
         var chain = _chainValidator.Validate(certificate, extra);
         var (failure, detail) = Judge(chain, profile);
-        var notAfter = new DateTimeOffset(certificate.NotAfter.ToUniversalTime(), TimeSpan.Zero) + _clockSkew;
         var until = now + _options.CertificateCacheTtl;
 
-        // Nothing the verdict was judged on may lapse while it is cached: an issuer's period, the CRL that cleared the
-        // certificate, or, for a certificate not yet valid, the moment it becomes valid.
+        // Nothing the verdict was judged on may lapse while it is cached: the period of each certificate in the chain,
+        // the leaf's included, the CRL that cleared the certificate, or, for a certificate not yet valid, the moment
+        // it becomes valid.
         if (chain.RecheckAt is { } recheckAt && recheckAt < until)
         {
             until = recheckAt;
@@ -166,7 +161,7 @@ public sealed class CertificateVerifier
             profile.QcStatements?.Psd2?.NcaId,
             failure,
             detail,
-            failure is null && notAfter < until ? notAfter : until,
+            until,
             anchors,
             revocationGeneration);
     }

@@ -25,8 +25,8 @@ internal sealed class AuthorizerHarness
         var chainOptions = new ChainValidationOptions { Revocation = RevocationCheck.NoCheck };
         var chain = new ChainValidator(Anchors, chainOptions, Time);
         Verifier = keyHash is null
-            ? new CertificateVerifier(chain, Anchors, Options, new CertificateReaderOptions(), chainOptions, Time)
-            : new CertificateVerifier(chain, Anchors, Options, new CertificateReaderOptions(), chainOptions, Time, keyHash);
+            ? new CertificateVerifier(chain, Anchors, Options, new CertificateReaderOptions(), Time)
+            : new CertificateVerifier(chain, Anchors, Options, new CertificateReaderOptions(), Time, keyHash);
         Authorizer = new Authorizer(Verifier, Cache, Store, Options, Time);
         Watcher = new BindingChangeWatcher(Store, Cache, Options, Time);
     }

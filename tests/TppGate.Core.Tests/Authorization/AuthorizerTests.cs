@@ -323,7 +323,7 @@ public sealed class AuthorizerTests
         var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(catalogue.ReferenceTime.AddDays(10));
         var options = new AuthorizerOptions();
         var chain = new ChainValidationOptions { Revocation = RevocationCheck.NoCheck };
-        var verifier = new CertificateVerifier(new ChainValidator(anchors, chain, time), anchors, options, new CertificateReaderOptions(), chain, time);
+        var verifier = new CertificateVerifier(new ChainValidator(anchors, chain, time), anchors, options, new CertificateReaderOptions(), time);
         var header = PkiExport.Base64Der(AuthorizerHarness.NewQwac());
 
         var first = verifier.Verify(header, CertificateSourceFormat.Base64, null, out _);

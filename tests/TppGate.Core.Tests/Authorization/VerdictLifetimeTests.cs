@@ -143,7 +143,7 @@ public sealed class VerdictLifetimeTests : IAsyncLifetime
         var crls = revocation == RevocationCheck.NoCheck ? null : new CrlCache(chainOptions, _time, new HttpCrlDownloader(chainOptions));
         var validator = new ChainValidator(anchors, chainOptions, _time, crls);
         var options = new AuthorizerOptions { CertificateCacheTtl = TimeSpan.FromHours(1) };
-        return new CertificateVerifier(validator, anchors, options, new CertificateReaderOptions(), chainOptions, _time);
+        return new CertificateVerifier(validator, anchors, options, new CertificateReaderOptions(), _time);
     }
 
     private CertificateProfile Profile() => CertificateProfile.Qwac($"{Guid.NewGuid():N}.tpp.example", Psd2Role.AccountInformation) with

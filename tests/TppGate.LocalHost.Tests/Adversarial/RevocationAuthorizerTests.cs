@@ -101,7 +101,7 @@ public sealed class RevocationAuthorizerTests : IAsyncLifetime
         var options = new AuthorizerOptions();
         var store = new InMemoryBindingStore();
         await store.RegisterAsync(CertificateBinding.For(leaf, Client, "test", _now), TestContext.Current.CancellationToken);
-        var verifier = new CertificateVerifier(new ChainValidator(anchors, chainOptions, time), anchors, options, new CertificateReaderOptions(), chainOptions, time);
+        var verifier = new CertificateVerifier(new ChainValidator(anchors, chainOptions, time), anchors, options, new CertificateReaderOptions(), time);
         return new Authorizer(verifier, new BindingCache(options, time), store, options, time);
     }
 }

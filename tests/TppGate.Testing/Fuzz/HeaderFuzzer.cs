@@ -74,7 +74,7 @@ public sealed class HeaderFuzzer
         var options = new AuthorizerOptions { ApiRoles = { ["accounts"] = ["PSP_AI"] } };
         // Catalogue certificates name no revocation source; the fuzzer targets the readers and the policy.
         var chainOptions = new ChainValidationOptions { Revocation = RevocationCheck.NoCheck };
-        var verifier = new CertificateVerifier(new ChainValidator(anchors, chainOptions, _time), anchors, options, new CertificateReaderOptions(), chainOptions, _time);
+        var verifier = new CertificateVerifier(new ChainValidator(anchors, chainOptions, _time), anchors, options, new CertificateReaderOptions(), _time);
         _cache = new BindingCache(options, _time);
         _authorizer = new Authorizer(verifier, _cache, store, options, _time);
     }
